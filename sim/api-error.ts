@@ -1,0 +1,16 @@
+import { ANSWERS, type AnswerCase } from '../spec/index.ts';
+
+/** A documented error answer the simulator sends: the case from spec/answers.ts plus what went wrong. */
+export class ApiError extends Error {
+  constructor(
+    readonly answer: AnswerCase,
+    readonly details?: Record<string, unknown>,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(ANSWERS[answer].description);
+  }
+}
+
+export const fail = (answer: AnswerCase, details?: Record<string, unknown>): never => {
+  throw new ApiError(answer, details);
+};

@@ -1,0 +1,81 @@
+import { parseArgs } from 'node:util';
+import { DEFAULT_OPTIONS, type SimOptions } from './context.ts';
+
+/** `npm run sim -- --port <n> [--defect <name>] ...`: command-line flags to simulator options, with clear refusals. */
+
+export const USAGE = `usage: npm run sim -- [options]
+  --port <n>              port on 127.0.0.1 (default ${DEFAULT_OPTIONS.port}; 0 picks a free one)
+  --rate-limit <rps|off>  token-bucket limit per project and per OAuth client (default ${DEFAULT_OPTIONS.rateLimit})
+  --burst <n>             bucket size (default: one second of --rate-limit)
+  --defect <name>         start with one documented rule broken (see --list-defects)
+  --list-defects          print the defect modes and exit
+  --token-ttl <s>         JWT lifetime (default ${DEFAULT_OPTIONS.tokenTtlSeconds})
+  --code-ttl <s>          authorization code lifetime (default ${DEFAULT_OPTIONS.codeTtlSeconds})
+  --social-latency <ms>   delay every fake social network answer
+  --social-outage <list>  providers whose fake network is down (comma-separated, or all)
+  --social-timeout <ms>   how long the simulator waits for a social network (default ${DEFAULT_OPTIONS.socialTimeoutMs})
+  --max-body <bytes>      largest request body accepted (default ${DEFAULT_OPTIONS.maxBodyBytes})`;
+
+export class UsageError extends Error {}
+
+function positiveNumber(flag: string, raw: string | undefined, allowZero = false): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) throw new UsageError(`--${flag}: expected a ${allowZero ? 'non-negative' : 'positive'} number, got "${raw}"`);
+  return n;
+}
+
+export function parseSimArgs(argv: string[]): { options: Partial<SimOptions>; listDefects: boolean; help: boolean } {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'rate-limit': { type: 'string' },
+        burst: { type: 'string' },
+        defect: { type: 'string' },
+        'list-defects': { type: 'boolean' },
+        'token-ttl': { type: 'string' },
+        'code-ttl': { type: 'string' },
+        'social-latency': { type: 'string' },
+        'social-outage': { type: 'string' },
+        'social-timeout': { type: 'string' },
+        'max-body': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const options: Partial<SimOptions> = {};
+  const port = positiveNumber('port', values.port, true);
+  if (port !== undefined) {
+    if (!Number.isInteger(port) || port > 65535) throw new UsageError(`--port: expected 0..65535, got "${values.port}"`);
+    options.port = port;
+  }
+  if (values.host !== undefined) {
+    // The simulator is a local target: it never listens beyond loopback.
+    if (!['127.0.0.1', 'localhost', '::1'].includes(values.host)) throw new UsageError(`--host: only loopback is allowed, got "${values.host}"`);
+    options.host = values.host === 'localhost' ? '127.0.0.1' : values.host;
+  }
+  const rate = values['rate-limit'];
+  if (rate !== undefined) options.rateLimit = rate === 'off' ? null : positiveNumber('rate-limit', rate)!;
+  const burst = positiveNumber('burst', values.burst);
+  if (burst !== undefined) options.burst = Math.ceil(burst);
+  if (values.defect !== undefined) options.defect = values.defect;
+  const ttl = positiveNumber('token-ttl', values['token-ttl']);
+  if (ttl !== undefined) options.tokenTtlSeconds = ttl;
+  const codeTtl = positiveNumber('code-ttl', values['code-ttl']);
+  if (codeTtl !== undefined) options.codeTtlSeconds = codeTtl;
+  const latency = positiveNumber('social-latency', values['social-latency'], true);
+  if (latency !== undefined) options.socialLatencyMs = latency;
+  const timeout = positiveNumber('social-timeout', values['social-timeout']);
+  if (timeout !== undefined) options.socialTimeoutMs = timeout;
+  const maxBody = positiveNumber('max-body', values['max-body']);
+  if (maxBody !== undefined) options.maxBodyBytes = maxBody;
+  if (values['social-outage'] !== undefined) options.socialOutage = values['social-outage'].split(',').map((s) => s.trim()).filter(Boolean);
+  return { options, listDefects: values['list-defects'] === true, help: values.help === true };
+}

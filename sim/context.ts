@@ -1,0 +1,50 @@
+import type { RateLimiter, Limit } from './rate-limiter.ts';
+import type { Rules, World } from './rules.ts';
+import type { SimProject } from './seed.ts';
+import type { SimState } from './state.ts';
+import type { SocialVerifier } from './social/verifier.ts';
+import type { TokenIssuer } from './tokens.ts';
+
+export interface SimOptions {
+  host: string;
+  port: number;
+  /** Requests per second per project/client; `null` turns rate limiting off (benchmarks). */
+  rateLimit: number | null;
+  burst: number | null;
+  maxBodyBytes: number;
+  tokenTtlSeconds: number;
+  codeTtlSeconds: number;
+  socialTimeoutMs: number;
+  socialLatencyMs: number;
+  socialOutage: string[];
+  socialSlowMs: number;
+  defect: string | null;
+}
+
+export const DEFAULT_OPTIONS: SimOptions = {
+  host: '127.0.0.1',
+  port: 8787,
+  rateLimit: 1000,
+  burst: null,
+  maxBodyBytes: 64 * 1024,
+  tokenTtlSeconds: 86_400,
+  codeTtlSeconds: 60,
+  socialTimeoutMs: 2000,
+  socialLatencyMs: 0,
+  socialOutage: [],
+  socialSlowMs: 5000,
+  defect: null,
+};
+
+/** What every route handler works with. */
+export interface SimContext {
+  rules: Rules;
+  world: World;
+  state: SimState;
+  issuer: TokenIssuer;
+  verifier: SocialVerifier;
+  limiter: RateLimiter;
+  options: SimOptions;
+  /** The limit of a project (its own, or the one given at start). */
+  limitFor(project: SimProject): Limit | null;
+}

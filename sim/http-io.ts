@@ -1,0 +1,107 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError } from './api-error.ts';
+
+/**
+ * Reading requests and writing answers. Everything a client can get wrong here (size, encoding, JSON,
+ * content type, repeated parameters) becomes a documented 4xx, never an exception that reaches the server.
+ */
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    req.resume(); // drain without buffering so the socket stays usable
+    throw new ApiError('bodyTooLarge', { limit_bytes: maxBytes });
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooLarge = false;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) tooLarge = true;
+    else chunks.push(chunk);
+  }
+  if (tooLarge) throw new ApiError('bodyTooLarge', { limit_bytes: maxBytes });
+  return Buffer.concat(chunks, size);
+}
+
+export function decodeUtf8(raw: Buffer): string {
+  try {
+    return utf8.decode(raw);
+  } catch {
+    throw new ApiError('malformedBody', { reason: 'body is not valid UTF-8' });
+  }
+}
+
+function mediaType(req: IncomingMessage): string {
+  return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/** A JSON object body. An empty body reads as `{}` so the missing fields are named in a 422. */
+export async function readJsonObject(req: IncomingMessage, maxBytes: number): Promise<Record<string, unknown>> {
+  const raw = await readBody(req, maxBytes);
+  if (raw.length === 0) return {};
+  if (mediaType(req) !== 'application/json') {
+    throw new ApiError('wrongContentType', { content_type: req.headers['content-type'] ?? null });
+  }
+  const text = decodeUtf8(raw);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ApiError('malformedBody', { reason: (error as Error).message.slice(0, 200) });
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ApiError('malformedBody', { reason: 'body must be a JSON object' });
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** An `application/x-www-form-urlencoded` body, as the OAuth 2.0 token endpoint takes (RFC 6749 §4.1.3). */
+export async function readForm(req: IncomingMessage, maxBytes: number): Promise<URLSearchParams> {
+  const raw = await readBody(req, maxBytes);
+  if (raw.length > 0 && mediaType(req) !== 'application/x-www-form-urlencoded') {
+    throw new ApiError('wrongContentType', { content_type: req.headers['content-type'] ?? null, expected: 'application/x-www-form-urlencoded' });
+  }
+  return new URLSearchParams(decodeUtf8(raw));
+}
+
+/**
+ * One value per parameter. A documented parameter given twice is refused: which copy a server would use is
+ * exactly the ambiguity parameter-pollution attacks exploit.
+ */
+export class Params {
+  constructor(private readonly search: URLSearchParams) {}
+
+  get(name: string): string | undefined {
+    const all = this.search.getAll(name);
+    if (all.length > 1) throw new ApiError('invalidParameter', { parameter: name, reason: 'given more than once' });
+    return all[0];
+  }
+
+  has(name: string): boolean {
+    return this.search.has(name);
+  }
+}
+
+export interface Answer {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+export function send(res: ServerResponse, answer: Answer): void {
+  if (res.headersSent) return;
+  const headers: Record<string, string> = { 'cache-control': 'no-store', ...answer.headers };
+  if (answer.body === undefined) {
+    res.writeHead(answer.status, { ...headers, 'content-length': '0' });
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(answer.body);
+  res.writeHead(answer.status, { 'content-type': JSON_TYPE, 'content-length': String(Buffer.byteLength(text)), ...headers });
+  res.end(text);
+}

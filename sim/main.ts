@@ -1,0 +1,38 @@
+import { UsageError, USAGE, parseSimArgs } from './cli-options.ts';
+import { DEFECTS } from './defects.ts';
+import { startSimulator } from './server.ts';
+import { DEFAULT_PORT } from './seed.ts';
+
+/** `npm run sim`: the simulator alone, until Ctrl-C. */
+async function main(): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseSimArgs(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n${USAGE}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  if (parsed.help) return void process.stdout.write(`${USAGE}\n`);
+  if (parsed.listDefects) {
+    for (const [name, defect] of Object.entries(DEFECTS).sort(([a], [b]) => a.localeCompare(b))) process.stdout.write(`${name.padEnd(34)} ${defect.description}\n`);
+    return;
+  }
+  let sim;
+  try {
+    sim = await startSimulator({ port: DEFAULT_PORT, ...parsed.options });
+  } catch (error) {
+    const err = error as NodeJS.ErrnoException;
+    const port = parsed.options.port ?? DEFAULT_PORT;
+    process.stderr.write(err.code === 'EADDRINUSE' ? `simulator: port ${port} is in use; pick another with --port <n>\n` : `simulator: ${err.message}\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`listening on ${sim.url}${parsed.options.defect ? ` (defect: ${parsed.options.defect})` : ''}\n`);
+  const stop = (): void => void sim.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+void main();

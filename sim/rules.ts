@@ -1,0 +1,205 @@
+import {
+  ANSWERS,
+  CROSS_AUTH_PLATFORMS,
+  CROSS_AUTH_REQUIRED,
+  INTEGER_PATTERN,
+  RESPONSE_TYPE_CODE,
+  SOCIAL_PROVIDERS,
+  SOCIAL_REQUIRED_EXTRAS,
+  UUID_PATTERN,
+  WITH_LOGOUT_VALUES,
+  isBase64,
+  isValidState,
+  codePointLength,
+  STATE_MIN_EXCLUSIVE_LENGTH,
+  type CrossAuthPlatform,
+  type SocialProvider,
+} from '../spec/index.ts';
+import { ApiError, fail } from './api-error.ts';
+import type { Answer } from './http-io.ts';
+import type { SimClient, SimProject } from './seed.ts';
+import type { VerifyRequest } from './social/fake-networks.ts';
+import type { TakeResult } from './rate-limiter.ts';
+
+/**
+ * Every documented rule as a small named function. The routes call them through a `Rules` object, so a defect
+ * mode can swap exactly one rule for a broken variant and leave every other rule as the documents say.
+ */
+
+export interface World {
+  projects: ReadonlyMap<string, SimProject>;
+  clients: ReadonlyMap<number, SimClient>;
+}
+
+export interface Rules {
+  /** Path `provider_name`: one of the documented social networks. */
+  socialProvider(name: string): SocialProvider;
+  /** Path `oauth2_cross_social_provider_name`: steam, xbox or epicgames. */
+  crossAuthPlatform(name: string): CrossAuthPlatform;
+  /** Query `projectId`: required, a UUID, a project that exists. */
+  project(value: string | undefined, world: World): SimProject;
+  /** Query `with_logout`: "1" deactivates earlier tokens, "0" (default) keeps them. */
+  withLogout(value: string | undefined): boolean;
+  /** Query `payload`: echoed exactly into the `payload` claim. */
+  payload(value: string | undefined): string | undefined;
+  /** Body `access_token` plus the fields a provider requires (twitter's secret, wechat's openid). */
+  socialCredential(provider: SocialProvider, body: Record<string, unknown>): VerifyRequest;
+  /** Query `client_id`: required, an integer, a client that exists. */
+  client(value: string | undefined, world: World): SimClient;
+  /** Query `response_type`: required, must be `code`. */
+  responseType(value: string | undefined): void;
+  /** Query `state`: required, longer than 8 characters (code points). */
+  state(value: string | undefined): string;
+  /** Query `redirect_uri`: a registered URI (exact match); omitted only when exactly one is registered. */
+  redirectUri(client: SimClient, given: string | undefined): string;
+  /** Query `scope`: space-separated; documented values are acted on, unknown ones passed through. */
+  scope(value: string | undefined): string[];
+  /** Query booleans (`is_redirect`, `no_user_creation`): `true` or `false`, else the default. */
+  booleanParam(name: string, value: string | undefined, fallback: boolean): boolean;
+  /** What a platform needs: steam `session_ticket` + `app_id`, xbox `session_ticket`, epicgames `code` + `deployment_id`. */
+  platformCredential(platform: CrossAuthPlatform, get: (name: string) => string | undefined): VerifyRequest;
+  /** `login_url`: the redirect URI with `code` and `state` added to its query, nothing of it altered. */
+  loginUrl(redirectUri: string, code: string, state: string): string;
+  /** The documented error body. */
+  errorAnswer(error: ApiError): Answer;
+  /** A request over the limit: the documented 429 with `Retry-After`. */
+  rateLimit(result: TakeResult): void;
+}
+
+const requireString = (name: string, value: unknown): string => {
+  if (value === undefined || value === null) fail('missingParameter', { parameter: name });
+  if (typeof value !== 'string') fail('invalidParameter', { parameter: name, reason: 'must be a string' });
+  if ((value as string).length === 0) fail('invalidParameter', { parameter: name, reason: 'must not be empty' });
+  return value as string;
+};
+
+const optionalString = (name: string, value: unknown): string | undefined => {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') fail('invalidParameter', { parameter: name, reason: 'must be a string' });
+  return value as string;
+};
+
+export const socialProvider: Rules['socialProvider'] = (name) => {
+  if (!(SOCIAL_PROVIDERS as readonly string[]).includes(name)) fail('unknownProvider', { provider_name: name });
+  return name as SocialProvider;
+};
+
+export const crossAuthPlatform: Rules['crossAuthPlatform'] = (name) => {
+  if (!(CROSS_AUTH_PLATFORMS as readonly string[]).includes(name)) fail('unknownProvider', { provider_name: name });
+  return name as CrossAuthPlatform;
+};
+
+export const project: Rules['project'] = (value, world) => {
+  if (value === undefined || value === '') fail('missingParameter', { parameter: 'projectId' });
+  if (!UUID_PATTERN.test(value!)) fail('invalidParameter', { parameter: 'projectId', reason: 'must be a UUID' });
+  const found = world.projects.get(value!.toLowerCase());
+  if (!found) fail('unknownProject', { parameter: 'projectId' });
+  return found!;
+};
+
+export const withLogout: Rules['withLogout'] = (value) => {
+  if (value === undefined) return false;
+  if (!(WITH_LOGOUT_VALUES as readonly string[]).includes(value)) {
+    fail('invalidParameter', { parameter: 'with_logout', reason: 'must be 0 or 1' });
+  }
+  return value === '1';
+};
+
+export const payload: Rules['payload'] = (value) => value;
+
+export const socialCredential: Rules['socialCredential'] = (provider, body) => {
+  const credential: VerifyRequest = { access_token: requireString('access_token', body.access_token) };
+  for (const extra of SOCIAL_REQUIRED_EXTRAS[provider] ?? []) credential[extra] = requireString(extra, body[extra]);
+  // Optional for other providers, but when sent it must still be a string.
+  credential.access_token_secret ??= optionalString('access_token_secret', body.access_token_secret);
+  credential.openid ??= optionalString('openid', body.openid);
+  return credential;
+};
+
+export const client: Rules['client'] = (value, world) => {
+  if (value === undefined || value === '') fail('missingParameter', { parameter: 'client_id' });
+  if (!INTEGER_PATTERN.test(value!) || value!.length > 15) fail('invalidParameter', { parameter: 'client_id', reason: 'must be an integer' });
+  const found = world.clients.get(Number(value));
+  if (!found) fail('unknownClient', { parameter: 'client_id' });
+  return found!;
+};
+
+export const responseType: Rules['responseType'] = (value) => {
+  if (value === undefined || value === '') fail('missingParameter', { parameter: 'response_type' });
+  if (value !== RESPONSE_TYPE_CODE) fail('invalidParameter', { parameter: 'response_type', reason: 'must be code' });
+};
+
+export const state: Rules['state'] = (value) => {
+  if (value === undefined) fail('missingParameter', { parameter: 'state' });
+  if (!isValidState(value!)) {
+    fail('stateTooShort', { parameter: 'state', length: codePointLength(value!), must_be_longer_than: STATE_MIN_EXCLUSIVE_LENGTH });
+  }
+  return value!;
+};
+
+export const redirectUri: Rules['redirectUri'] = (registeredFor, given) => {
+  if (given === undefined || given === '') {
+    if (registeredFor.redirectUris.length === 1) return registeredFor.redirectUris[0]!;
+    fail('redirectUriAmbiguous', { parameter: 'redirect_uri' });
+  }
+  if (!registeredFor.redirectUris.includes(given!)) fail('redirectUriNotRegistered', { parameter: 'redirect_uri' });
+  return given!;
+};
+
+export const scope: Rules['scope'] = (value) => (value ?? '').split(' ').filter((s) => s.length > 0);
+
+export const booleanParam: Rules['booleanParam'] = (name, value, fallback) => {
+  if (value === undefined) return fallback;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return fail('invalidParameter', { parameter: name, reason: 'must be true or false' });
+};
+
+export const platformCredential: Rules['platformCredential'] = (platform, get) => {
+  const values: Record<string, string> = {};
+  for (const name of CROSS_AUTH_REQUIRED[platform]) values[name] = requireString(name, get(name));
+  if (values.session_ticket !== undefined && !isBase64(values.session_ticket)) {
+    fail('invalidParameter', { parameter: 'session_ticket', reason: 'must be Base64' });
+  }
+  return { ticket: values.session_ticket, app_id: values.app_id, code: values.code, deployment_id: values.deployment_id };
+};
+
+export const loginUrl: Rules['loginUrl'] = (redirect, code, st) => {
+  const url = new URL(redirect);
+  url.searchParams.append('code', code);
+  url.searchParams.append('state', st);
+  return url.toString();
+};
+
+export const errorAnswer: Rules['errorAnswer'] = (error) => {
+  const answer = ANSWERS[error.answer];
+  const body = { error: { code: answer.code, description: answer.description, ...(error.details ? { details: error.details } : {}) } };
+  return { status: answer.status, headers: error.headers, body };
+};
+
+export const rateLimit: Rules['rateLimit'] = (result) => {
+  if (!result.allowed) {
+    throw new ApiError('rateLimited', { retry_after_seconds: result.retryAfterSeconds }, { 'retry-after': String(result.retryAfterSeconds) });
+  }
+};
+
+export const defaultRules: Rules = {
+  socialProvider,
+  crossAuthPlatform,
+  project,
+  withLogout,
+  payload,
+  socialCredential,
+  client,
+  responseType,
+  state,
+  redirectUri,
+  scope,
+  booleanParam,
+  platformCredential,
+  loginUrl,
+  errorAnswer,
+  rateLimit,
+};
+
+export { ApiError };

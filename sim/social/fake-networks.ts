@@ -1,0 +1,120 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EPIC_DEPLOYMENT_IDS, STEAM_APP_IDS } from '../seed.ts';
+
+/**
+ * Stand-ins for the social networks and platforms, served over HTTP on their own loopback port, so the Login
+ * simulator checks every access token the way the real service asks a social network: with a network call
+ * that can be slow, fail or say no.
+ *
+ * What each fake accepts (the simulator's target profile mints credentials of these forms):
+ *   social networks  access_token `sim-<provider>-<uid>`; twitter also access_token_secret `sim-secret-<uid>`,
+ *                    wechat also openid `sim-openid-<uid>`
+ *   steam            session ticket whose Base64 decodes to `sim-steam-<uid>`, app_id one of STEAM_APP_IDS
+ *   xbox             session ticket whose Base64 decodes to `sim-xbox-<uid>`
+ *   epicgames        code `sim-epicgames-<uid>`, deployment_id one of EPIC_DEPLOYMENT_IDS
+ * A uid starting with `outage` answers 503 and one starting with `slow` answers after `slowMs`: the upstream
+ * failures a conformance test can ask for without a switch.
+ */
+
+export interface FakeNetworkOptions {
+  /** Added to every answer. */
+  latencyMs: number;
+  /** Providers that answer 503 to everything; `all` for every provider. */
+  outage: ReadonlySet<string>;
+  /** How long a `slow…` account takes to answer. */
+  slowMs: number;
+}
+
+export interface VerifyRequest {
+  access_token?: string;
+  access_token_secret?: string;
+  openid?: string;
+  ticket?: string;
+  app_id?: string;
+  code?: string;
+  deployment_id?: string;
+}
+
+export interface SocialProfile {
+  id: string;
+  name: string;
+  email: string | null;
+}
+
+type Verdict = { status: 200; profile: SocialProfile } | { status: 401 | 503; error: string } | { status: 'slow' };
+
+const UID = '([A-Za-z0-9_.~-]{1,128})';
+
+function profileFor(provider: string, uid: string): SocialProfile {
+  return { id: uid, name: `${provider} user ${uid}`, email: provider === 'xbox' ? null : `${uid}@${provider}.example` };
+}
+
+function decodeTicket(ticket: string | undefined): string | undefined {
+  if (!ticket) return undefined;
+  return Buffer.from(ticket, 'base64').toString('utf8');
+}
+
+/** The account id a credential proves, or undefined when the network would refuse it. */
+function accountOf(provider: string, req: VerifyRequest): string | undefined {
+  const own = (value: string | undefined, prefix: string): string | undefined =>
+    value === undefined ? undefined : new RegExp(`^${prefix}-${UID}$`).exec(value)?.[1];
+  switch (provider) {
+    case 'steam':
+      return req.app_id !== undefined && STEAM_APP_IDS.includes(req.app_id) ? own(decodeTicket(req.ticket), 'sim-steam') : undefined;
+    case 'xbox':
+      return own(decodeTicket(req.ticket), 'sim-xbox');
+    case 'epicgames':
+      return req.deployment_id !== undefined && EPIC_DEPLOYMENT_IDS.includes(req.deployment_id) ? own(req.code, 'sim-epicgames') : undefined;
+    default: {
+      const uid = own(req.access_token, `sim-${provider}`);
+      if (uid === undefined) return undefined;
+      if (provider === 'twitter' && req.access_token_secret !== `sim-secret-${uid}`) return undefined;
+      if (provider === 'wechat' && req.openid !== `sim-openid-${uid}`) return undefined;
+      return uid;
+    }
+  }
+}
+
+export function judge(provider: string, req: VerifyRequest, options: FakeNetworkOptions): Verdict {
+  if (options.outage.has('all') || options.outage.has(provider)) return { status: 503, error: 'service unavailable' };
+  const uid = accountOf(provider, req);
+  if (uid === undefined) return { status: 401, error: 'invalid credentials' };
+  if (uid.startsWith('outage')) return { status: 503, error: 'service unavailable' };
+  if (uid.startsWith('slow')) return { status: 'slow' };
+  return { status: 200, profile: profileFor(provider, uid) };
+}
+
+export async function startFakeNetworks(options: FakeNetworkOptions): Promise<{ origin: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const provider = (req.url ?? '').split('/')[1] ?? '';
+      let body: VerifyRequest = {};
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as VerifyRequest;
+      } catch {
+        body = {};
+      }
+      const verdict = judge(provider, body, options);
+      const answer = (): void => {
+        if (res.destroyed) return;
+        if (verdict.status === 'slow') {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(profileFor(provider, 'slow')));
+          return;
+        }
+        res.writeHead(verdict.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(verdict.status === 200 ? verdict.profile : { error: verdict.error }));
+      };
+      const delay = options.latencyMs + (verdict.status === 'slow' ? options.slowMs : 0);
+      if (delay > 0) setTimeout(answer, delay).unref();
+      else answer();
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { origin: `http://127.0.0.1:${port}`, server };
+}

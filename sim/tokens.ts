@@ -1,0 +1,90 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { SignJWT, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
+
+/**
+ * The Login JWTs. Signed HS256 (as the documented example token is) with a key made fresh at every start, so a
+ * token from an earlier run is simply invalid. Claims follow the documented example token; `social_access_token`
+ * from that example is left out on purpose: the harness treats an echoed social token as a leaked secret.
+ */
+
+export const ISSUER = 'https://login.xsolla.com';
+
+export interface TokenIdentity {
+  sub: string;
+  projectId: string;
+  provider: string;
+  socialId: string;
+  email: string | null;
+  name: string;
+}
+
+export interface JwtExtras {
+  payload?: string | undefined;
+  scope?: readonly string[] | undefined;
+  audience?: string | undefined;
+  /** PlayFab SessionTicket written into the `session_ticket` claim when scope has `playfab`. */
+  sessionTicket?: string | undefined;
+}
+
+export interface VerifiedToken {
+  claims: JWTPayload & { xsolla_login_project_id?: string; provider?: string };
+  session: number;
+}
+
+/** A name-based (v5) UUID: the same social user in the same project always gets the same `sub`. */
+export function stableSub(projectId: string, provider: string, socialId: string): string {
+  const hash = createHash('sha1').update(`${projectId}|${provider}|${socialId}`).digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x50;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+export class TokenIssuer {
+  private readonly key = new Uint8Array(randomBytes(32));
+  private readonly bootId = randomUUID().slice(0, 8);
+
+  constructor(private readonly ttlSeconds: number) {}
+
+  async sign(identity: TokenIdentity, session: number, extras: JwtExtras = {}): Promise<string> {
+    const claims: JWTPayload & Record<string, unknown> = {
+      email: identity.email,
+      groups: [{ id: 1, name: 'default', is_default: true }],
+      id: identity.sub,
+      is_master: true,
+      name: identity.name,
+      picture: '',
+      promo_email_agreement: false,
+      provider: identity.provider,
+      publisher_id: 1,
+      type: 'social',
+      username: null,
+      xsolla_login_project_id: identity.projectId,
+    };
+    if (extras.payload !== undefined) claims.payload = extras.payload;
+    if (extras.scope && extras.scope.length > 0) claims.scope = extras.scope.join(' ');
+    if (extras.sessionTicket !== undefined) claims.session_ticket = extras.sessionTicket;
+    const jwt = new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer(ISSUER)
+      .setSubject(identity.sub)
+      .setJti(`${session}.${this.bootId}`)
+      .setIssuedAt()
+      .setExpirationTime(`${this.ttlSeconds}s`);
+    if (extras.audience !== undefined) jwt.setAudience(extras.audience);
+    return jwt.sign(this.key);
+  }
+
+  /** Signature, issuer and expiry; `null` for anything else (bad signature, expired, not a JWT, another run's). */
+  async verify(token: string): Promise<VerifiedToken | null> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'] });
+      const [session, boot] = String(payload.jti ?? '').split('.');
+      if (boot !== this.bootId || !session) return null;
+      return { claims: payload, session: Number(session) };
+    } catch (error) {
+      if (error instanceof joseErrors.JOSEError) return null;
+      throw error;
+    }
+  }
+}
