@@ -1,0 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import type { Account, TargetProfile, Template } from './profile.ts';
+
+/**
+ * Credentials for a test: the profile's accounts, or, on a target with a test social network (the simulator),
+ * a freshly minted account, so tests that change a user (with_logout, no_user_creation) never share one.
+ */
+
+function fill(template: Template, id: string): string {
+  if (typeof template === 'string') return template.replaceAll('{id}', id);
+  return Buffer.from(template.base64.replaceAll('{id}', id), 'utf8').toString('base64');
+}
+
+export function canMint(profile: TargetProfile, provider: string): boolean {
+  return profile.credentialTemplates[provider] !== undefined;
+}
+
+/** A new account nobody has used; undefined when the target cannot mint one. */
+export function mintAccount(profile: TargetProfile, provider: string, id: string = randomUUID().replaceAll('-', '')): Account | undefined {
+  const templates = profile.credentialTemplates[provider];
+  if (!templates) return undefined;
+  const account: Record<string, string> = {};
+  for (const [field, template] of Object.entries(templates)) account[field] = fill(template, id);
+  return account as Account;
+}
+
+/** The profile's n-th account of a provider (wrapping), or undefined when it has none. */
+export function profileAccount(profile: TargetProfile, provider: string, index = 0): Account | undefined {
+  const list = profile.credentials[provider] ?? [];
+  return list.length === 0 ? undefined : list[index % list.length];
+}
+
+/** A fresh account where the target can mint one, else the profile's. */
+export function accountFor(profile: TargetProfile, provider: string, index = 0): Account | undefined {
+  return mintAccount(profile, provider) ?? profileAccount(profile, provider, index);
+}

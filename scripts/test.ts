@@ -1,0 +1,60 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { PROJECT_ROOT } from '../lib/profile.ts';
+
+/**
+ * `npm test`: the project's own tests, in order, each a named step with its wall time; stops at the first failure
+ * and exits non-zero. `.ci/run` calls exactly this.
+ */
+
+interface Step {
+  name: string;
+  command: string[];
+  /** Why a step did not run; a step that is skipped says so in the summary and never counts as passed. */
+  skipUnless?: () => string | null;
+}
+
+function findFiles(dir: string, suffix: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir)) {
+    if (entry === 'node_modules') continue;
+    const full = join(dir, entry);
+    if (statSync(full).isDirectory()) out.push(...findFiles(full, suffix));
+    else if (entry.endsWith(suffix)) out.push(relative(PROJECT_ROOT, full));
+  }
+  return out.sort();
+}
+
+const unitTests = findFiles(join(PROJECT_ROOT, 'test'), '.test.ts');
+
+const STEPS: Step[] = [
+  { name: 'typecheck', command: ['npx', 'tsc', '-p', 'tsconfig.json'] },
+  { name: 'unit tests', command: ['npx', 'tsx', '--test', '--test-reporter=spec', ...unitTests] },
+  { name: 'conformance vs simulator', command: ['npx', 'playwright', 'test', '--project=conformance'] },
+];
+
+const results: { name: string; outcome: string; seconds: number }[] = [];
+let failed = false;
+for (const step of STEPS) {
+  const skip = step.skipUnless?.() ?? null;
+  if (skip) {
+    results.push({ name: step.name, outcome: `SKIPPED (${skip})`, seconds: 0 });
+    process.stdout.write(`\n── ${step.name}: skipped: ${skip}\n`);
+    continue;
+  }
+  process.stdout.write(`\n── ${step.name}: ${step.command.join(' ')}\n`);
+  const started = Date.now();
+  const run = spawnSync(step.command[0]!, step.command.slice(1), { cwd: PROJECT_ROOT, stdio: 'inherit', env: process.env });
+  const seconds = (Date.now() - started) / 1000;
+  const ok = run.status === 0;
+  results.push({ name: step.name, outcome: ok ? 'passed' : `FAILED (exit ${run.status ?? run.signal})`, seconds });
+  if (!ok) {
+    failed = true;
+    break;
+  }
+}
+
+process.stdout.write('\nnpm test summary\n');
+for (const r of results) process.stdout.write(`  ${r.name.padEnd(32)} ${r.outcome.padEnd(40)} ${r.seconds.toFixed(1)} s\n`);
+process.exit(failed ? 1 : 0);
