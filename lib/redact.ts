@@ -1,0 +1,59 @@
+/**
+ * Redaction for everything the harness writes (report attachments, cURL lines, logs, traces): the profile's
+ * secrets by value, anything shaped like a JWT, and the values of fields and headers that carry credentials.
+ * Applied at the point of writing, so no stage has to remember which of its strings are secret.
+ */
+
+export const REDACTED = '[REDACTED]';
+
+const JWT_PATTERN = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
+
+/** Field names whose values are secret wherever they appear (JSON, query strings, form bodies). */
+export const SECRET_FIELD_NAMES = [
+  'access_token', 'access_token_secret', 'openid', 'client_secret', 'session_ticket', 'code', 'refresh_token',
+  'token', 'id_token', 'password',
+] as const;
+
+const fieldPattern = (name: string): RegExp[] => [
+  new RegExp(`("${name}"\\s*:\\s*")((?:[^"\\\\]|\\\\.)*)(")`, 'g'), // JSON
+  new RegExp(`([?&]${name}=)([^&#\\s'"]*)`, 'g'), // query string or form body
+];
+const FIELD_PATTERNS = SECRET_FIELD_NAMES.flatMap(fieldPattern);
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export class Redactor {
+  private readonly secretPattern: RegExp | null;
+
+  constructor(secrets: readonly string[] = []) {
+    const variants = new Set<string>();
+    for (const secret of secrets) {
+      if (secret.length < 4) continue;
+      variants.add(secret);
+      variants.add(encodeURIComponent(secret));
+      variants.add(JSON.stringify(secret).slice(1, -1));
+      variants.add(Buffer.from(secret, 'utf8').toString('base64'));
+    }
+    const sorted = [...variants].sort((a, b) => b.length - a.length).map(escapeRegExp);
+    this.secretPattern = sorted.length > 0 ? new RegExp(sorted.join('|'), 'g') : null;
+  }
+
+  text(input: string): string {
+    let out = input;
+    if (this.secretPattern) out = out.replace(this.secretPattern, REDACTED);
+    out = out.replace(JWT_PATTERN, `${REDACTED}-JWT`);
+    for (const pattern of FIELD_PATTERNS) out = out.replace(pattern, (_m, pre: string, _v: string, post = '') => `${pre}${REDACTED}${post}`);
+    return out;
+  }
+
+  headers(headers: Record<string, string>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [name, value] of Object.entries(headers)) {
+      const lower = name.toLowerCase();
+      if (lower === 'authorization' || lower === 'cookie' || lower === 'set-cookie') {
+        out[name] = value.replace(/^(\w+\s+).*$/, `$1${REDACTED}`);
+      } else out[name] = this.text(value);
+    }
+    return out;
+  }
+}
