@@ -42,7 +42,7 @@ export class Redactor {
     let out = input;
     if (this.secretPattern) out = out.replace(this.secretPattern, REDACTED);
     out = out.replace(JWT_PATTERN, `${REDACTED}-JWT`);
-    for (const pattern of FIELD_PATTERNS) out = out.replace(pattern, (_m, pre: string, _v: string, post = '') => `${pre}${REDACTED}${post}`);
+    for (const pattern of FIELD_PATTERNS) out = out.replace(pattern, (_m, pre: string, _v: string, post: unknown) => `${pre}${REDACTED}${typeof post === 'string' ? post : ''}`);
     return out;
   }
 
