@@ -89,6 +89,8 @@ export interface Answer {
   status: number;
   headers?: Record<string, string>;
   body?: unknown;
+  /** Sent verbatim instead of `body` as JSON, with the headers given: only a defect mode uses it (an HTML error page). */
+  rawBody?: string;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -96,6 +98,11 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 export function send(res: ServerResponse, answer: Answer): void {
   if (res.headersSent) return;
   const headers: Record<string, string> = { 'cache-control': 'no-store', ...answer.headers };
+  if (answer.rawBody !== undefined) {
+    res.writeHead(answer.status, { ...headers, 'content-length': String(Buffer.byteLength(answer.rawBody)) });
+    res.end(answer.rawBody);
+    return;
+  }
   if (answer.body === undefined) {
     res.writeHead(answer.status, { ...headers, 'content-length': '0' });
     res.end();

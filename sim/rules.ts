@@ -19,7 +19,8 @@ import { ApiError, fail } from './api-error.ts';
 import type { Answer } from './http-io.ts';
 import type { SimClient, SimProject } from './seed.ts';
 import type { VerifyRequest } from './social/fake-networks.ts';
-import type { TakeResult } from './rate-limiter.ts';
+import type { Limit, TakeResult } from './rate-limiter.ts';
+import type { AuthorizationCode, SimState } from './state.ts';
 
 /**
  * Every documented rule as a small named function. The routes call them through a `Rules` object, so a defect
@@ -64,6 +65,14 @@ export interface Rules {
   errorAnswer(error: ApiError): Answer;
   /** A request over the limit: the documented 429 with `Retry-After`. */
   rateLimit(result: TakeResult): void;
+  /** The limit enforced for a project or client: the one it is configured with. */
+  limit(configured: Limit | null): Limit | null;
+  /** Query `audience` of cross_auth: "passed in the aud JWT field" (empty means none). */
+  audience(value: string | undefined): string | undefined;
+  /** Redeeming an authorization code at `POST /oauth2/token`: a code works exactly once. */
+  redeemCode(state: SimState, code: string): AuthorizationCode | undefined;
+  /** The claims a Login JWT carries besides the registered ones (iss, sub, jti, iat, exp, aud), as the documented example token shows. */
+  jwtClaims(claims: Record<string, unknown>): Record<string, unknown>;
 }
 
 const requireString = (name: string, value: unknown): string => {
@@ -183,6 +192,14 @@ export const rateLimit: Rules['rateLimit'] = (result) => {
   }
 };
 
+export const limit: Rules['limit'] = (configured) => configured;
+
+export const audience: Rules['audience'] = (value) => (value === '' ? undefined : value);
+
+export const redeemCode: Rules['redeemCode'] = (st, code) => st.takeCode(code);
+
+export const jwtClaims: Rules['jwtClaims'] = (claims) => claims;
+
 export const defaultRules: Rules = {
   socialProvider,
   crossAuthPlatform,
@@ -200,6 +217,10 @@ export const defaultRules: Rules = {
   loginUrl,
   errorAnswer,
   rateLimit,
+  limit,
+  audience,
+  redeemCode,
+  jwtClaims,
 };
 
 export { ApiError };

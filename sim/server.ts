@@ -74,14 +74,14 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
     rules,
     world,
     state: new SimState({ ...DEFAULT_STATE_LIMITS, codeTtlSeconds: options.codeTtlSeconds }),
-    issuer: new TokenIssuer(options.tokenTtlSeconds),
+    issuer: new TokenIssuer(options.tokenTtlSeconds, rules.jwtClaims),
     verifier: new SocialVerifier(fake.origin, options.socialTimeoutMs),
     limiter: new RateLimiter(),
     options,
     limitFor(project) {
-      if (project.ratePerSecond !== null) return { ratePerSecond: project.ratePerSecond, burst: project.burst ?? project.ratePerSecond };
-      if (options.rateLimit === null) return null;
-      return { ratePerSecond: options.rateLimit, burst: options.burst ?? Math.max(1, Math.ceil(options.rateLimit)) };
+      if (project.ratePerSecond !== null) return rules.limit({ ratePerSecond: project.ratePerSecond, burst: project.burst ?? project.ratePerSecond });
+      if (options.rateLimit === null) return rules.limit(null);
+      return rules.limit({ ratePerSecond: options.rateLimit, burst: options.burst ?? Math.max(1, Math.ceil(options.rateLimit)) });
     },
   };
 

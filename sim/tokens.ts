@@ -44,7 +44,11 @@ export class TokenIssuer {
   private readonly key = new Uint8Array(randomBytes(32));
   private readonly bootId = randomUUID().slice(0, 8);
 
-  constructor(private readonly ttlSeconds: number) {}
+  /** `shapeClaims` is the simulator's `jwtClaims` rule: the seam a defect mode uses to break a claim. */
+  constructor(
+    private readonly ttlSeconds: number,
+    private readonly shapeClaims: (claims: Record<string, unknown>) => Record<string, unknown> = (claims) => claims,
+  ) {}
 
   async sign(identity: TokenIdentity, session: number, extras: JwtExtras = {}): Promise<string> {
     const claims: JWTPayload & Record<string, unknown> = {
@@ -64,7 +68,7 @@ export class TokenIssuer {
     if (extras.payload !== undefined) claims.payload = extras.payload;
     if (extras.scope && extras.scope.length > 0) claims.scope = extras.scope.join(' ');
     if (extras.sessionTicket !== undefined) claims.session_ticket = extras.sessionTicket;
-    const jwt = new SignJWT(claims)
+    const jwt = new SignJWT(this.shapeClaims(claims))
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(ISSUER)
       .setSubject(identity.sub)

@@ -11,13 +11,13 @@ export async function crossAuth(ctx: SimContext, platformName: string, query: Pa
   const { client, state, redirectUri, scope } = readOAuthQuery(ctx, query);
   const isRedirect = rules.booleanParam('is_redirect', query.get('is_redirect'), IS_REDIRECT_DEFAULT);
   const noUserCreation = rules.booleanParam('no_user_creation', query.get('no_user_creation'), NO_USER_CREATION_DEFAULT);
-  const audience = query.get('audience');
+  const audience = rules.audience(query.get('audience'));
   const credential = rules.platformCredential(platform, (name) => query.get(name));
 
   const profile = await verifyWithNetwork(ctx, platform, credential);
   const { identity } = signInUser(ctx, client.projectId, platform, profile, noUserCreation);
   const code = issueCode(ctx, {
-    clientId: client.clientId, redirectUri, identity, scope, audience: audience === '' ? undefined : audience,
+    clientId: client.clientId, redirectUri, identity, scope, audience,
   });
   const loginUrl = rules.loginUrl(redirectUri, code, state);
   return isRedirect ? { status: 302, headers: { location: loginUrl } } : { status: 200, body: { login_url: loginUrl } };

@@ -65,7 +65,7 @@ export async function oauthToken(ctx: SimContext, req: IncomingMessage): Promise
   if (!code) fail('missingParameter', { parameter: 'code' });
   const redirectUri = form.get('redirect_uri');
   // Taking the code burns it, whatever follows: a code is good for exactly one attempt (RFC 6749 §4.1.2).
-  const grant = ctx.state.takeCode(code!);
+  const grant = ctx.rules.redeemCode(ctx.state, code!);
   if (!grant) throw new ApiError('invalidGrant', { reason: 'unknown, used or expired code' });
   if (grant.clientId !== client.clientId) throw new ApiError('invalidGrant', { reason: 'code was issued to another client' });
   if (redirectUri !== grant.redirectUri) throw new ApiError('invalidGrant', { reason: 'redirect_uri differs from the one the code was issued for' });
