@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ApiError } from './api-error.ts';
 import { DEFAULT_OPTIONS, type SimContext, type SimOptions } from './context.ts';
+import { preflightAnswer, withCors } from './cors.ts';
 import { defectNamed, type Defect, type RouteId } from './defects.ts';
 import { Params, send, type Answer } from './http-io.ts';
 import { RateLimiter } from './rate-limiter.ts';
@@ -94,6 +95,8 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
     }
     if (url.pathname === '/_sim/health') return { id: 'other', answer: { status: 200, body: { status: 'ok', defect: options.defect } } };
     const path = url.pathname.startsWith(`${BASE_PATH}/`) ? url.pathname.slice(BASE_PATH.length) : null;
+    // A browser's CORS preflight (see cors.ts): answered before routing, whatever the path's methods are.
+    if (req.method === 'OPTIONS' && path !== null) return { id: 'other', answer: preflightAnswer() };
     const found = path === null ? null : route(path, req.method ?? 'GET');
     if (found === null) return { id: 'other', answer: rules.errorAnswer(new ApiError('unknownRoute', { path: url.pathname.slice(0, 200) })) };
     if ('allow' in found) {
@@ -112,7 +115,8 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
       const { id, answer } = await answerFor(req);
       // Whatever the handler did not read is drained, so a refused request never leaves the socket stuck.
       if (!req.readableEnded) req.resume();
-      send(res, defect?.transform ? await defect.transform(answer, id) : answer);
+      // CORS after any defect transform: a defect mode breaks a rule, never the browser's access to the answer.
+      send(res, withCors(defect?.transform ? await defect.transform(answer, id) : answer));
     } catch (error) {
       // A bug in the simulator itself: reported honestly as a 500 (the fuzz tests prove this never happens).
       process.stderr.write(`simulator: internal error on ${req.method} ${(req.url ?? '').split('?')[0]}: ${(error as Error).stack}\n`);
