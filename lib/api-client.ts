@@ -1,0 +1,193 @@
+import type { APIRequestContext } from '@playwright/test';
+import { ENDPOINTS, ERROR_CODE_PATTERN, endpointPath, type EndpointId } from '../spec/index.ts';
+import { describeViolations, pathOf, runChecks, type Check, ALWAYS_ON_CHECKS } from './checks.ts';
+import { renderCurl } from './curl.ts';
+import { parseJson, preview, type Exchange, type SentRequest } from './exchange.ts';
+import type { TargetProfile } from './profile.ts';
+import { REDACTED, Redactor, SECRET_FIELD_NAMES } from './redact.ts';
+
+/**
+ * The suites' HTTP client: Playwright's APIRequestContext (the `request` fixture) addressed at the profile's
+ * base URL, redirects never followed, every request bounded by the profile's per-request timeout. Every
+ * exchange is reported (request and response, redacted) and passes the always-on checks before the test
+ * sees it; a violation fails the test with what was expected, what came and a cURL line.
+ */
+
+/** Query parameters in order; `undefined` leaves a parameter out, a repeated name is sent twice. */
+export type Query = Record<string, string | undefined> | ReadonlyArray<readonly [string, string]>;
+
+export interface CallOptions {
+  provider?: string;
+  query?: Query;
+  /** Serialised with JSON.stringify and sent as application/json. */
+  json?: unknown;
+  /** Sent byte for byte (malformed JSON, invalid UTF-8), with `contentType` (default application/json). */
+  raw?: string | Buffer;
+  contentType?: string;
+  /** Sent as application/x-www-form-urlencoded. */
+  form?: Record<string, string | undefined>;
+  headers?: Record<string, string>;
+  /** Extra secret values this request carries, besides the known credential fields. */
+  secrets?: readonly string[];
+  /** A path to call instead of the endpoint's (for routes outside the contract). */
+  pathOverride?: string;
+}
+
+/** Where exchanges are reported: the Allure runtime in the suites, a list in unit tests. */
+export interface ExchangeSink {
+  /** Every exchange, as soon as it is made (the report attaches it, redacted). */
+  exchange(exchange: Exchange, redactor: Redactor): Promise<void>;
+  /** An exchange that passed every always-on check (the report records the status as covered). */
+  checked(exchange: Exchange): Promise<void>;
+}
+
+export class RequestTimeoutError extends Error {
+  constructor(readonly request: SentRequest, readonly timeoutMs: number, readonly curl: string) {
+    super(
+      `request timeout: no answer within ${timeoutMs} ms (profile timeouts.requestMs) for ${request.method} ${new URL(request.url).pathname}\n` +
+        `  expected: an answer within ${timeoutMs} ms\n  actual:   none\n  reproduce: ${curl}`,
+    );
+    this.name = 'RequestTimeoutError';
+  }
+}
+
+export class TargetUnreachableError extends Error {
+  constructor(url: string, cause: string) {
+    super(`target unreachable: ${url} (${cause})`);
+    this.name = 'TargetUnreachableError';
+  }
+}
+
+const SECRET_FIELDS = new Set<string>(SECRET_FIELD_NAMES.filter((name) => name !== 'token'));
+
+function queryPairs(query: Query | undefined): [string, string][] {
+  if (!query) return [];
+  if (Array.isArray(query)) return query.map(([k, v]) => [k, v]);
+  return Object.entries(query as Record<string, string | undefined>).filter((e): e is [string, string] => e[1] !== undefined);
+}
+
+function secretsOf(pairs: Iterable<readonly [string, unknown]>): string[] {
+  const out: string[] = [];
+  for (const [name, value] of pairs) if (SECRET_FIELDS.has(name) && typeof value === 'string' && value.length > 0) out.push(value);
+  return out;
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+export class ApiClient {
+  /** Every exchange of this test, in order (the fixture attaches their cURL lines when the test fails). */
+  readonly exchanges: Exchange[] = [];
+
+  constructor(
+    private readonly request: APIRequestContext,
+    private readonly profile: TargetProfile,
+    private readonly sink: ExchangeSink,
+    private readonly checks: readonly Check[] = ALWAYS_ON_CHECKS,
+  ) {}
+
+  url(endpoint: EndpointId, provider?: string, query?: Query, pathOverride?: string): string {
+    const path = pathOverride ?? endpointPath(endpoint, provider);
+    const qs = queryPairs(query).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+    return `${this.profile.baseUrl}${path}${qs ? `?${qs}` : ''}`;
+  }
+
+  async call(endpoint: EndpointId, options: CallOptions = {}): Promise<Exchange> {
+    const method = ENDPOINTS[endpoint].method;
+    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+    let body: string | Buffer | undefined;
+    const secrets = [...(options.secrets ?? []), ...secretsOf(queryPairs(options.query))];
+    if (options.json !== undefined) {
+      body = JSON.stringify(options.json);
+      headers['content-type'] ??= 'application/json';
+      if (options.json !== null && typeof options.json === 'object') secrets.push(...secretsOf(Object.entries(options.json)));
+    } else if (options.raw !== undefined) {
+      body = options.raw;
+      headers['content-type'] ??= options.contentType ?? 'application/json';
+    } else if (options.form !== undefined) {
+      const form = new URLSearchParams(Object.entries(options.form).filter((e): e is [string, string] => e[1] !== undefined));
+      body = form.toString();
+      headers['content-type'] ??= 'application/x-www-form-urlencoded';
+      secrets.push(...secretsOf(form.entries()));
+    }
+    const sent: SentRequest = { method, url: this.url(endpoint, options.provider, options.query, options.pathOverride), headers, ...(body !== undefined ? { body } : {}) };
+    const allSecrets = [...new Set([...this.profile.secrets, ...secrets])];
+    const redactor = new Redactor(allSecrets);
+    const curl = renderCurl(sent, redactor);
+    const timeoutMs = this.profile.timeouts.requestMs;
+
+    const started = performance.now();
+    let response;
+    try {
+      response = await this.request.fetch(sent.url, {
+        method,
+        headers,
+        ...(body !== undefined ? { data: body } : {}),
+        maxRedirects: 0,
+        failOnStatusCode: false,
+        timeout: timeoutMs,
+      });
+    } catch (error) {
+      const message = (error as Error).message;
+      if (/timeout|timed out/i.test(message)) throw new RequestTimeoutError(sent, timeoutMs, curl);
+      if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ECONNRESET|socket hang up/i.test(message)) {
+        throw new TargetUnreachableError(this.profile.baseUrl, `${redactor.text(message.split('\n')[0] ?? message)}; reproduce: ${curl}`);
+      }
+      throw new Error(`${redactor.text(message)}\n  reproduce: ${curl}`);
+    }
+    const text = utf8.decode(await response.body());
+    const exchange: Exchange = {
+      endpoint,
+      request: sent,
+      status: response.status(),
+      headers: response.headers(),
+      text,
+      json: parseJson(text),
+      curl,
+      secrets: allSecrets,
+      elapsedMs: Math.round(performance.now() - started),
+    };
+    this.exchanges.push(exchange);
+    await this.sink.exchange(exchange, redactor);
+    const violations = runChecks(exchange, this.checks);
+    if (violations.length > 0) throw new Error(redactor.text(describeViolations(exchange, violations)));
+    await this.sink.checked(exchange);
+    return exchange;
+  }
+}
+
+/** The exchange as a readable text attachment: request line, headers, body; then the answer. Redacted. */
+export function renderExchange(exchange: Exchange, redactor: Redactor): string {
+  const req = exchange.request;
+  const reqBody = req.body === undefined ? '' : typeof req.body === 'string' ? req.body : `<${req.body.length} bytes, not UTF-8>`;
+  const lines = [
+    `${req.method} ${req.url}`,
+    ...Object.entries(req.headers).map(([k, v]) => `${k}: ${v}`),
+    '',
+    reqBody,
+    '',
+    `HTTP ${exchange.status}  (${exchange.elapsedMs} ms)`,
+    ...Object.entries(exchange.headers).map(([k, v]) => `${k}: ${v}`),
+    '',
+    exchange.text,
+    '',
+    `reproduce: ${exchange.curl}`,
+  ];
+  const redacted = redactor.text(lines.join('\n').replace(/^(authorization: \w+ ).*$/gim, '$1[REDACTED]'));
+  return restoreErrorCode(redacted, exchange);
+}
+
+/**
+ * The redactor hides every `"code"` value (an authorization code is a secret), which also hides the documented
+ * `error.code`. A value of the documented form NNN-NNN is an error code, never a credential: it is put back.
+ */
+function restoreErrorCode(text: string, exchange: Exchange): string {
+  const code = (exchange.json as { error?: { code?: unknown } } | undefined)?.error?.code;
+  if (typeof code !== 'string' || !ERROR_CODE_PATTERN.test(code)) return text;
+  return text.replace(`"code":"${REDACTED}"`, `"code":"${code}"`);
+}
+
+export function exchangeTitle(exchange: Exchange): string {
+  return `${exchange.request.method} ${pathOf(exchange)} → ${exchange.status}`;
+}
+
+export { preview };

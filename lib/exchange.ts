@@ -1,0 +1,49 @@
+import type { EndpointId } from '../spec/index.ts';
+
+/**
+ * One request the suites sent and the answer they got, in the shape every check, matcher and report
+ * attachment reads. The cURL line is rendered (and redacted) when the exchange is made, so a failure
+ * message can always say how to reproduce it.
+ */
+export interface SentRequest {
+  method: string;
+  /** Absolute URL, query included, exactly as sent. */
+  url: string;
+  headers: Record<string, string>;
+  /** Exactly the bytes sent (a string for text bodies, a Buffer for deliberately broken ones). */
+  body?: string | Buffer;
+}
+
+export interface Exchange {
+  /** The documented endpoint this request addressed, or null for a request outside the contract. */
+  endpoint: EndpointId | null;
+  request: SentRequest;
+  status: number;
+  /** Response headers, names lower-cased. */
+  headers: Record<string, string>;
+  text: string;
+  /** The body parsed as JSON, or undefined when it is not JSON. */
+  json: unknown;
+  /** A cURL line that sends the same request, secrets redacted. */
+  curl: string;
+  /** The secret values this request carried (social tokens, client secrets): none may come back. */
+  secrets: readonly string[];
+  /** Wall time of the exchange in milliseconds. */
+  elapsedMs: number;
+}
+
+export function parseJson(text: string): unknown {
+  if (text.length === 0) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A short, single-line view of a body for failure messages. */
+export function preview(text: string, max = 400): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length === 0) return '(empty body)';
+  return flat.length > max ? `${flat.slice(0, max)}… (${flat.length} chars)` : flat;
+}

@@ -1,0 +1,121 @@
+import { test as base } from '@playwright/test';
+import * as allure from 'allure-js-commons';
+import type { AnswerCase } from '../spec/index.ts';
+import { Accounts } from './accounts.ts';
+import { ApiClient, exchangeTitle, renderExchange, type ExchangeSink } from './api-client.ts';
+import { DataBuilder, runSeed, seedFor, seededFaker } from './data-builders.ts';
+import { expect, useExpectations } from './matchers.ts';
+import { loadProfile, profilePathFromEnv, type Expectation, type TargetProfile } from './profile.ts';
+import { COVERS_LABEL, coversValue, labelsFor, type TestDescription } from './report-labels.ts';
+
+/**
+ * The suites' fixtures (Playwright `test.extend`): the target profile, the API client, accounts, the target's
+ * expectations, seeded test data, and `report.describe(...)`, which every test calls first to give itself its
+ * Allure labels and document link (a test that forgets fails).
+ */
+
+let cachedProfile: TargetProfile | undefined;
+/** The profile chosen by TARGET_PROFILE (default: the simulator); the spec files read it to build their matrices. */
+export function targetProfile(): TargetProfile {
+  cachedProfile ??= loadProfile(profilePathFromEnv());
+  return cachedProfile;
+}
+
+export interface Report {
+  describe(description: TestDescription): Promise<void>;
+  readonly described: boolean;
+}
+
+interface TestFixtures {
+  api: ApiClient;
+  accounts: Accounts;
+  expectations: Record<AnswerCase, Expectation>;
+  data: DataBuilder;
+  report: Report;
+  reportGuard: void;
+}
+
+interface WorkerFixtures {
+  profile: TargetProfile;
+}
+
+class AllureSink implements ExchangeSink {
+  private readonly seen = new Set<string>();
+
+  async exchange(exchange: Parameters<ExchangeSink['exchange']>[0], redactor: Parameters<ExchangeSink['exchange']>[1]): Promise<void> {
+    await allure.attachment(exchangeTitle(exchange), renderExchange(exchange, redactor), 'text/plain');
+  }
+
+  async checked(exchange: Parameters<ExchangeSink['checked']>[0]): Promise<void> {
+    if (!exchange.endpoint) return;
+    const value = coversValue(exchange.endpoint, `status ${exchange.status}`);
+    if (this.seen.has(value)) return;
+    this.seen.add(value);
+    await allure.label(COVERS_LABEL, value);
+  }
+}
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  profile: [
+    async ({}, use) => {
+      const profile = targetProfile();
+      useExpectations(profile.expectationsPath, profile.expectations);
+      await use(profile);
+    },
+    { scope: 'worker' },
+  ],
+
+  api: async ({ request, profile }, use, testInfo) => {
+    const client = new ApiClient(request, profile, new AllureSink());
+    await use(client);
+    if (testInfo.status !== testInfo.expectedStatus && client.exchanges.length > 0) {
+      const lines = client.exchanges.map((x, i) => `# ${i + 1}. ${exchangeTitle(x)}\n${x.curl}`).join('\n\n');
+      await allure.attachment('cURL to reproduce', lines, 'text/plain');
+    }
+  },
+
+  accounts: async ({ profile }, use, testInfo) => {
+    await use(new Accounts(profile, (reason) => {
+      testInfo.skip(true, reason);
+      throw new Error('unreachable: skip() throws');
+    }));
+  },
+
+  expectations: async ({ profile }, use) => {
+    await use(profile.expectations);
+  },
+
+  data: async ({}, use, testInfo) => {
+    const run = runSeed();
+    const seed = seedFor(run, testInfo.titlePath.join(' › '));
+    await allure.parameter('faker seed', `${run} (test stream ${seed})`, { excluded: true });
+    await use(new DataBuilder(seededFaker(seed)));
+  },
+
+  report: async ({}, use) => {
+    let described = false;
+    await use({
+      get described() {
+        return described;
+      },
+      async describe(description) {
+        const { labels, link } = labelsFor(description);
+        await allure.labels(...labels);
+        await allure.link(link.url, link.name);
+        described = true;
+      },
+    });
+  },
+
+  reportGuard: [
+    async ({ report }, use, testInfo) => {
+      await use();
+      if (!report.described && testInfo.status === 'passed') {
+        throw new Error(`test "${testInfo.title}" has no report labels: call report.describe({...}) first`);
+      }
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };

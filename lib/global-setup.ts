@@ -1,0 +1,39 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { SEED_ENV, runSeed } from './data-builders.ts';
+import { PROJECT_ROOT, loadProfile, profilePathFromEnv } from './profile.ts';
+import { probeTarget } from './target-probe.ts';
+
+/**
+ * Before any Playwright stage: the target must answer (else the run stops at once, naming the URL), and the
+ * faker seed is fixed for every worker, printed, and written where the coverage table and the report find it.
+ */
+
+/** Where a run leaves its facts (start time, seed, target) for the coverage table and the report. */
+export const RUN_INFO_PATH = resolve(PROJECT_ROOT, 'reports/out/playwright-run.json');
+
+export interface RunInfo {
+  startedAt: number;
+  seed: number;
+  target: { name: string; kind: string; baseUrl: string };
+  resultsDir: string;
+}
+
+export default async function globalSetup(): Promise<void> {
+  const profile = loadProfile(profilePathFromEnv());
+  const probe = await probeTarget(profile.baseUrl, profile.timeouts.connectMs);
+  if (!probe.ok) {
+    throw new Error(`target unreachable: ${profile.baseUrl} (profile "${profile.name}", ${probe.reason}); check the URL and that the server is up`);
+  }
+  const seed = runSeed();
+  process.env[SEED_ENV] = String(seed);
+  process.stdout.write(`faker seed: ${seed} (set ${SEED_ENV}=${seed} to reproduce the generated input)\n`);
+  const info: RunInfo = {
+    startedAt: Date.now(),
+    seed,
+    target: { name: profile.name, kind: profile.kind, baseUrl: profile.baseUrl },
+    resultsDir: resolve(PROJECT_ROOT, process.env.ALLURE_RESULTS_DIR ?? 'reports/allure-results'),
+  };
+  mkdirSync(dirname(RUN_INFO_PATH), { recursive: true });
+  writeFileSync(RUN_INFO_PATH, `${JSON.stringify(info, null, 2)}\n`);
+}

@@ -1,0 +1,62 @@
+import { DOCUMENTS, ENDPOINTS, type EndpointId, type Source } from '../spec/index.ts';
+
+/**
+ * How a test describes itself in the report: epic = endpoint, feature = rule, story = provider, severity from
+ * the documents' wording, a link to the document, and `covers` labels naming the spec items it checks (the
+ * coverage table is built from those). Pure data here; the fixture writes it through the Allure runtime.
+ */
+
+export type Severity = 'blocker' | 'critical' | 'normal' | 'minor' | 'trivial';
+
+export interface TestDescription {
+  endpoint: EndpointId;
+  /** The rule the test checks, in words (becomes the Allure feature). */
+  feature: string;
+  /** The provider or platform the test runs with; 'any' for provider-independent rules. */
+  story: string;
+  /** The document line the rule comes from. */
+  source: Source;
+  /** Spec items the test checks, e.g. `query.state` (prefixed with the endpoint in the label). */
+  covers?: readonly string[];
+  /** True when the exact answer comes from the target's expectations file rather than the documents. */
+  expectation?: boolean;
+  severity?: Severity;
+}
+
+/**
+ * Severity from the documents' wording: "required", "Must", "Required for ..." → critical; a documented
+ * behaviour without such a word → normal; "Recommended" or an expectation the documents do not state → minor.
+ */
+export function severityFromWording(source: Source, expectation = false): Severity {
+  if (expectation) return 'minor';
+  const words = `${source.quote ?? ''} ${source.item}`;
+  if (/\b(required|must)\b/i.test(words)) return 'critical';
+  if (/\brecommended\b/i.test(words)) return 'minor';
+  return 'normal';
+}
+
+export interface AllureLabel {
+  name: string;
+  value: string;
+}
+
+export const COVERS_LABEL = 'covers';
+
+export function coversValue(endpoint: EndpointId, item: string): string {
+  return `${endpoint} ${item}`;
+}
+
+export function labelsFor(description: TestDescription): { labels: AllureLabel[]; link: { url: string; name: string } } {
+  const endpoint = ENDPOINTS[description.endpoint];
+  const labels: AllureLabel[] = [
+    { name: 'epic', value: endpoint.title },
+    { name: 'feature', value: description.feature },
+    { name: 'story', value: description.story },
+    { name: 'severity', value: description.severity ?? severityFromWording(description.source, description.expectation) },
+    { name: COVERS_LABEL, value: coversValue(description.endpoint, `document ${description.source.doc}`) },
+  ];
+  for (const item of description.covers ?? []) labels.push({ name: COVERS_LABEL, value: coversValue(description.endpoint, item) });
+  if (description.expectation) labels.push({ name: 'tag', value: 'expectation' });
+  const doc = DOCUMENTS[description.source.doc];
+  return { labels, link: { url: doc.url, name: `${doc.title} (${description.source.item})` } };
+}
