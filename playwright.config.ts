@@ -24,6 +24,8 @@ export default defineConfig({
   use: {
     trace: 'retain-on-failure',
   },
+  // Probe the target (an unreachable one fails the run at once, naming its URL) and fix the faker seed.
+  globalSetup: ['./lib/global-setup.ts'],
   webServer:
     profile.kind === 'simulator'
       ? {
@@ -36,7 +38,9 @@ export default defineConfig({
         }
       : undefined,
   projects: [
-    { name: 'conformance', testDir: './conformance', testMatch: '**/*.spec.ts' },
+    // No traces for the API suites: a trace records request bodies (social tokens) unredacted; each test attaches
+    // its requests and responses, redacted, to the report instead.
+    { name: 'conformance', testDir: './conformance', testMatch: '**/*.spec.ts', use: { trace: 'off' } },
     { name: 'e2e', testDir: './e2e', testMatch: '**/*.spec.ts' },
   ],
 });
