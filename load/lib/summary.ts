@@ -1,0 +1,92 @@
+/**
+ * Reading k6's end-of-test summary (the object handleSummary receives and summary.json holds): thresholds,
+ * metric values, and the harness's own section. Pure; used by the scripts' handleSummary and by the
+ * Node converter to Allure.
+ */
+
+export interface K6MetricSummary {
+  type: 'counter' | 'gauge' | 'rate' | 'trend';
+  contains?: string;
+  values: Record<string, number>;
+  thresholds?: Record<string, { ok: boolean }>;
+}
+
+export interface K6Summary {
+  metrics: Record<string, K6MetricSummary>;
+  state?: { testRunDurationMs?: number };
+  root_group?: { checks?: { name: string; passes: number; fails: number }[]; groups?: unknown[] };
+  setup_data?: unknown;
+  /** Added by our handleSummary: what the run was and what the script concluded. */
+  harness?: HarnessSection;
+}
+
+export interface HarnessSection {
+  script: string;
+  target: { name: string; kind: string; baseUrl: string };
+  rate: number;
+  durationSeconds: number;
+  scenario: string;
+  /** When handleSummary ran (epoch ms): the end of the run. */
+  finishedAtMs?: number;
+  ratelimit?: {
+    expectedPerSecond: number;
+    tolerance: number;
+    burst: number | null;
+    plan: { startRate: number; endRate: number; holdLowSeconds: number; rampSeconds: number; holdHighSeconds: number };
+    series: { second: number; sent: number; limited: number }[];
+    onset: { second: number; rate: number; acceptedRate: number | null } | null;
+    firstLimitedSecond: number | null;
+    verdict: { ok: boolean; relativeError: number | null; low: number; high: number; reason: string };
+  };
+  soak?: { windows: number; p95ByWindow: (number | null)[]; ratio: number | null; ok: boolean; reason: string; maxDriftRatio: number };
+  /** Per-endpoint latency percentiles, for the chart. */
+  latency?: Record<string, Record<string, number>>;
+}
+
+export interface ThresholdResult {
+  metric: string;
+  expression: string;
+  ok: boolean;
+  /** The metric's values, for the step's parameters. */
+  values: Record<string, number>;
+}
+
+export function thresholdResults(summary: Pick<K6Summary, 'metrics'>): ThresholdResult[] {
+  const out: ThresholdResult[] = [];
+  for (const [metric, m] of Object.entries(summary.metrics)) {
+    for (const [expression, result] of Object.entries(m.thresholds ?? {})) out.push({ metric, expression, ok: result.ok, values: m.values });
+  }
+  return out.sort((a, b) => a.metric.localeCompare(b.metric) || a.expression.localeCompare(b.expression));
+}
+
+export function metricValue(summary: Pick<K6Summary, 'metrics'>, metric: string, stat: string): number | undefined {
+  return summary.metrics[metric]?.values[stat];
+}
+
+/** Per-endpoint latency percentiles from the `http_req_duration{endpoint:...}` sub-metrics. */
+export function latencyByEndpoint(summary: Pick<K6Summary, 'metrics'>): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const [name, m] of Object.entries(summary.metrics)) {
+    const match = /^http_req_duration\{endpoint:([^}]+)\}$/.exec(name);
+    if (match && m.type === 'trend') out[match[1]!] = m.values;
+  }
+  return out;
+}
+
+const fmt = (n: number | undefined, digits = 1): string => (n === undefined ? '-' : n.toFixed(digits));
+
+/** A short end-of-test text for the console (k6 prints nothing itself once handleSummary exists). */
+export function textSummary(summary: K6Summary, extraLines: string[] = []): string {
+  const lines: string[] = [];
+  const h = summary.harness;
+  if (h) lines.push(`${h.script}.ts against ${h.target.name} (${h.target.baseUrl}), ${h.scenario}`);
+  const reqs = summary.metrics.http_reqs?.values;
+  lines.push(`  requests: ${reqs?.count ?? 0} at ${fmt(reqs?.rate)} req/s; failed: ${fmt((metricValue(summary, 'http_req_failed', 'rate') ?? 0) * 100, 2)}%; checks: ${fmt((metricValue(summary, 'checks', 'rate') ?? 0) * 100, 2)}%; dropped iterations: ${metricValue(summary, 'dropped_iterations', 'count') ?? 0}`);
+  const d = summary.metrics.http_req_duration?.values;
+  if (d) lines.push(`  latency: p50 ${fmt(d.med)} ms, p95 ${fmt(d['p(95)'])} ms, p99 ${fmt(d['p(99)'])} ms, max ${fmt(d.max)} ms`);
+  lines.push(...extraLines.map((l) => `  ${l}`));
+  const thresholds = thresholdResults(summary);
+  if (thresholds.length > 0) lines.push('  thresholds:');
+  for (const t of thresholds) lines.push(`    ${t.ok ? 'ok  ' : 'FAIL'} ${t.metric}: ${t.expression}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,192 @@
+import { parseArgs } from 'node:util';
+import { isAbsolute, resolve } from 'node:path';
+import { CROSS_AUTH_PLATFORMS } from '../../spec/index.ts';
+import type { TargetProfile } from '../../lib/profile.ts';
+import { LOAD_SCRIPTS, type LoadConfig, type LoadScriptName, type LoadSecrets } from '../lib/config.ts';
+import { planDuration, rampPlan, RAMP_HIGH_FACTOR } from '../lib/onset.ts';
+import { assertTargetAllowed, boundedDuration, boundedRate, HARD_MAX_VUS, SafetyError } from '../lib/safety.ts';
+import { simulatorBurstFor, type SimulatorLimit } from './simulator-process.ts';
+
+/**
+ * From `npm run load -- <script> ...` and the target profile to what the run will be: the config the script
+ * reads, the secrets it gets through the environment, and the simulator to start (if any). Every safety rule is
+ * applied here, before anything is started.
+ */
+
+export const USAGE = `usage: npm run load -- <${LOAD_SCRIPTS.join('|')}> [options]
+  --target <profile.json>   target profile (default: TARGET_PROFILE, else targets/simulator.json)
+  --duration <s>            run length in seconds (bounded by the profile's load.maxDurationSeconds and ${3600} s)
+  --rate <rps>              arrival rate; for ratelimit: the expected limit (the ramp goes from 0.5x to 1.5x of it)
+  --base-url <url>          an already running target instead of the profile's (a simulator profile then starts none)
+  --burst <n>               ratelimit: the target's bucket size, when known (sharpens the onset verdict)
+  --tolerance <f>           ratelimit: relative tolerance of the onset (default 0.1)
+  --max-vus <n>             most VUs the arrival-rate executors may start
+  --i-own-this-target       required (with the profile's load.allowNonLoopback) for a target that is not loopback
+  --no-dashboard            do not export k6's web dashboard HTML
+  --no-report               do not write Allure results`;
+
+export interface LoadArgs {
+  script: LoadScriptName;
+  target?: string;
+  duration?: number;
+  rate?: number;
+  baseUrl?: string;
+  burst?: number;
+  tolerance?: number;
+  maxVUs?: number;
+  iOwnThisTarget: boolean;
+  dashboard: boolean;
+  report: boolean;
+}
+
+export class UsageError extends Error {}
+
+function num(flag: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${flag}: expected a positive number, got "${raw}"`);
+  return n;
+}
+
+export function parseLoadArgs(argv: string[]): LoadArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        target: { type: 'string' },
+        duration: { type: 'string' },
+        rate: { type: 'string' },
+        'base-url': { type: 'string' },
+        burst: { type: 'string' },
+        tolerance: { type: 'string' },
+        'max-vus': { type: 'string' },
+        'i-own-this-target': { type: 'boolean' },
+        'no-dashboard': { type: 'boolean' },
+        'no-report': { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw new UsageError(`expected exactly one script name, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`);
+  const script = positionals[0]!.replace(/^load\//, '').replace(/\.ts$/, '');
+  if (!(LOAD_SCRIPTS as readonly string[]).includes(script)) throw new UsageError(`unknown script "${positionals[0]}": one of ${LOAD_SCRIPTS.join(', ')}`);
+  const tolerance = num('tolerance', values.tolerance);
+  if (tolerance !== undefined && tolerance >= 1) throw new UsageError(`--tolerance: expected a fraction below 1 (e.g. 0.1), got ${tolerance}`);
+  return {
+    script: script as LoadScriptName,
+    ...(values.target !== undefined ? { target: values.target } : {}),
+    ...(values.duration !== undefined ? { duration: num('duration', values.duration)! } : {}),
+    ...(values.rate !== undefined ? { rate: num('rate', values.rate)! } : {}),
+    ...(values['base-url'] !== undefined ? { baseUrl: values['base-url'].replace(/\/+$/, '') } : {}),
+    ...(values.burst !== undefined ? { burst: Math.ceil(num('burst', values.burst)!) } : {}),
+    ...(tolerance !== undefined ? { tolerance } : {}),
+    ...(values['max-vus'] !== undefined ? { maxVUs: Math.ceil(num('max-vus', values['max-vus'])!) } : {}),
+    iOwnThisTarget: values['i-own-this-target'] === true,
+    dashboard: values['no-dashboard'] !== true,
+    report: values['no-report'] !== true,
+  };
+}
+
+/** What each script does when the command says nothing. */
+export const DEFAULTS: Record<LoadScriptName, { rate: number; durationSeconds: number }> = {
+  smoke: { rate: 1, durationSeconds: 60 },
+  throughput: { rate: 100, durationSeconds: 30 },
+  // The expected limit of a simulator this command starts itself (it is started with exactly this limit).
+  ratelimit: { rate: 200, durationSeconds: 40 },
+  soak: { rate: 50, durationSeconds: 600 },
+};
+
+export const DEFAULT_TOLERANCE = 0.1;
+
+/** SLOs of the sign-in calls; thresholds of throughput.ts and soak.ts. */
+export const DEFAULT_SLO: LoadConfig['slo'] = { failedRate: 0.01, checksRate: 0.99, latency: { p95: 500, p99: 1000 } };
+
+export const SOAK_WINDOWS = 10;
+export const SOAK_MAX_DRIFT_RATIO = 2;
+
+export interface RunPlan {
+  config: Omit<LoadConfig, 'outDir' | 'runId'>;
+  secrets: LoadSecrets;
+  /** Start the embedded simulator with this limit (then config.target.baseUrl is filled in once it listens). */
+  simulator: SimulatorLimit | null;
+  peakRate: number;
+}
+
+/** VUs for a peak arrival rate: about 0.1 s of answers in flight, at least 20, never past the hard cap. */
+export function maxVUsFor(peakRate: number): number {
+  return Math.min(HARD_MAX_VUS, Math.max(20, Math.ceil(peakRate * 0.1)));
+}
+
+export function planRun(args: LoadArgs, profile: TargetProfile): RunPlan {
+  const startsSimulator = profile.kind === 'simulator' && args.baseUrl === undefined;
+  const baseUrl = args.baseUrl ?? profile.baseUrl;
+  if (!/^https?:\/\/\S+\/api$/.test(baseUrl)) throw new UsageError(`--base-url must be an http(s) URL ending in /api, got ${baseUrl}`);
+  // The simulator this command starts listens on 127.0.0.1; any other target goes through the safety rule.
+  if (!startsSimulator) assertTargetAllowed(baseUrl, profile.load.allowNonLoopback, args.iOwnThisTarget);
+
+  const defaults = DEFAULTS[args.script];
+  const durationRequested = args.duration ?? Math.min(defaults.durationSeconds, profile.load.maxDurationSeconds);
+  const durationSeconds = boundedDuration(durationRequested, profile.load.maxDurationSeconds);
+
+  let rate = args.rate ?? defaults.rate;
+  let ratelimit: LoadConfig['ratelimit'];
+  let projectId = profile.projectId;
+  let simulator: SimulatorLimit | null = startsSimulator ? { rateLimit: null } : null;
+  if (args.script === 'ratelimit') {
+    if (!startsSimulator && !profile.intrusive.rateLimit) {
+      throw new SafetyError(`refusing to drive ${baseUrl} into 429: the profile's intrusive.rateLimit is not true`);
+    }
+    const tolerance = args.tolerance ?? DEFAULT_TOLERANCE;
+    if (startsSimulator || args.rate !== undefined) {
+      // A limit the command knows: the simulator it starts with that limit, or the one the command names.
+      const burst = startsSimulator ? simulatorBurstFor(rate) : args.burst;
+      if (startsSimulator) simulator = { rateLimit: rate, burst: burst! };
+      ratelimit = { projectId, expectedPerSecond: rate, tolerance, ...(burst !== undefined ? { burst } : {}) };
+    } else {
+      if (!profile.rateLimit) throw new UsageError('ratelimit: give --rate <expected limit>, or a rateLimit section in the profile');
+      projectId = profile.rateLimit.projectId;
+      rate = profile.rateLimit.expectedPerSecond;
+      const burst = args.burst ?? profile.rateLimit.burst;
+      ratelimit = { projectId, expectedPerSecond: rate, tolerance, ...(burst !== undefined ? { burst } : {}) };
+    }
+  }
+  const peakRate = args.script === 'ratelimit' ? rampPlan(rate, durationSeconds).endRate : args.script === 'smoke' ? 1 : rate;
+  boundedRate(peakRate, profile.load.maxRate);
+  if (args.script === 'ratelimit' && planDuration(rampPlan(rate, durationSeconds)) !== durationSeconds && durationSeconds >= 3) {
+    throw new Error('ratelimit: ramp plan does not cover the duration'); // cannot happen; guards the arithmetic
+  }
+
+  const client = profile.oauth.singleRedirect;
+  const config: RunPlan['config'] = {
+    script: args.script,
+    target: { name: profile.name, kind: profile.kind, baseUrl },
+    projectId: profile.projectId,
+    providers: profile.providers,
+    platforms: [...CROSS_AUTH_PLATFORMS],
+    oauthClient: { clientId: client.clientId, redirectUri: client.redirectUris[0]! },
+    rate,
+    durationSeconds,
+    maxVUs: Math.min(HARD_MAX_VUS, args.maxVUs ?? maxVUsFor(peakRate)),
+    requestTimeoutMs: profile.timeouts.requestMs,
+    slo: DEFAULT_SLO,
+    ...(ratelimit ? { ratelimit } : {}),
+    ...(args.script === 'soak' ? { soak: { windows: Math.max(2, Math.min(SOAK_WINDOWS, Math.floor(durationSeconds / 2))), maxDriftRatio: SOAK_MAX_DRIFT_RATIO } } : {}),
+  };
+  const secrets: LoadSecrets = {
+    templates: profile.credentialTemplates,
+    accounts: profile.credentials as unknown as LoadSecrets['accounts'],
+    clientSecret: client.clientSecret,
+  };
+  return { config, secrets, simulator, peakRate };
+}
+
+export function resolveProfilePath(args: LoadArgs, env: NodeJS.ProcessEnv, fallback: string): string {
+  const chosen = args.target ?? env.TARGET_PROFILE;
+  if (chosen === undefined || chosen === '') return fallback;
+  return isAbsolute(chosen) ? chosen : resolve(chosen);
+}

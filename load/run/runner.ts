@@ -1,0 +1,128 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { createInterface } from 'node:readline';
+import { DEFAULT_PROFILE_PATH, loadProfile, PROJECT_ROOT } from '../../lib/profile.ts';
+import { Redactor } from '../../lib/redact.ts';
+import { LOAD_CONFIG_ENV, LOAD_SECRETS_ENV, type LoadConfig } from '../lib/config.ts';
+import type { K6Summary } from '../lib/summary.ts';
+import { convertSummary, defaultResultsDir } from '../report/summary-to-allure.ts';
+import { findK6 } from './k6-binary.ts';
+import { planRun, resolveProfilePath, type LoadArgs } from './plan.ts';
+import { startSimulatorProcess, type SimulatorProcess } from './simulator-process.ts';
+
+/**
+ * One load run: profile → plan (safety rules) → simulator if the profile is the simulator's → k6 → summary →
+ * Allure results. k6's own output is passed through the redactor, since a failed request's error names its URL.
+ */
+
+export interface RunResult {
+  script: string;
+  /** 0 when k6 passed and every verdict of the harness (onset, drift) held. */
+  exitCode: number;
+  k6ExitCode: number | null;
+  outDir: string;
+  summary: K6Summary | null;
+  problems: string[];
+}
+
+/** What k6's exit codes mean (k6 errext/exitcodes). */
+export function describeK6Exit(code: number | null): string {
+  switch (code) {
+    case 0: return 'passed';
+    case 99: return 'thresholds failed';
+    case 104: return 'invalid config';
+    case 105: return 'aborted from outside';
+    case 107: return 'script error';
+    case 108: return 'script aborted';
+    default: return `exit ${code}`;
+  }
+}
+
+function stamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace(/\..+$/, '');
+}
+
+function pipeRedacted(stream: NodeJS.ReadableStream, out: NodeJS.WritableStream, redactor: Redactor): Promise<void> {
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: stream });
+    rl.on('line', (line) => out.write(`${redactor.text(line)}\n`));
+    rl.on('close', () => resolve());
+  });
+}
+
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Where summary.json, the config and the dashboard go (default load/out/<script>-<time>). */
+  outDir?: string;
+  resultsDir?: string;
+  /** Extra k6 arguments (the benchmark uses none; kept for the operator-style --execution-segment). */
+  k6Args?: string[];
+  log?: (line: string) => void;
+}
+
+export async function runLoad(args: LoadArgs, options: RunOptions = {}): Promise<RunResult> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const k6 = findK6(env);
+  const profile = loadProfile(resolveProfilePath(args, env, DEFAULT_PROFILE_PATH), env);
+  const plan = planRun(args, profile);
+  const redactor = new Redactor([...profile.secrets, plan.secrets.clientSecret]);
+  const runId = `${args.script}-${stamp()}-${Math.random().toString(36).slice(2, 8)}`;
+  const outDir = options.outDir ?? join(PROJECT_ROOT, 'load', 'out', runId);
+  mkdirSync(outDir, { recursive: true });
+
+  let sim: SimulatorProcess | null = null;
+  const problems: string[] = [];
+  try {
+    if (plan.simulator) {
+      sim = await startSimulatorProcess(plan.simulator);
+      const limit = plan.simulator.rateLimit === null ? 'no rate limit' : `rate limit ${plan.simulator.rateLimit}/s, burst ${plan.simulator.burst}`;
+      log(`load: started the embedded simulator at ${sim.url} (${limit})`);
+    }
+    const config: LoadConfig = { ...plan.config, target: { ...plan.config.target, baseUrl: sim ? sim.url : plan.config.target.baseUrl }, outDir, runId };
+    const configPath = join(outDir, 'config.json');
+    writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
+    const dashboardPath = join(outDir, 'dashboard.html');
+    const script = join(PROJECT_ROOT, 'load', `${args.script}.ts`);
+    const k6Env: NodeJS.ProcessEnv = {
+      ...env,
+      [LOAD_SECRETS_ENV]: JSON.stringify(plan.secrets),
+      K6_NO_USAGE_REPORT: 'true',
+      ...(args.dashboard
+        ? { K6_WEB_DASHBOARD: 'true', K6_WEB_DASHBOARD_PORT: '-1', K6_WEB_DASHBOARD_PERIOD: '1s', K6_WEB_DASHBOARD_EXPORT: dashboardPath }
+        : { K6_WEB_DASHBOARD: 'false' }),
+    };
+    const k6Args = ['run', '--quiet', '-e', `${LOAD_CONFIG_ENV}=${configPath}`, ...(options.k6Args ?? []), script];
+    log(`load: ${relative(PROJECT_ROOT, script)} against ${config.target.baseUrl}: ${config.rate} req/s${config.ratelimit ? ' expected limit' : ''}, ${config.durationSeconds} s (${k6} ${k6Args.slice(0, 2).join(' ')} ...)`);
+    const child = spawn(k6, k6Args, { cwd: PROJECT_ROOT, env: k6Env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const piping = Promise.all([pipeRedacted(child.stdout!, process.stdout, redactor), pipeRedacted(child.stderr!, process.stderr, redactor)]);
+    const k6ExitCode = await new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    await piping;
+    if (k6ExitCode !== 0) problems.push(`k6: ${describeK6Exit(k6ExitCode)}`);
+
+    const summaryPath = join(outDir, 'summary.json');
+    let summary: K6Summary | null = null;
+    if (existsSync(summaryPath)) {
+      summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as K6Summary;
+      if (summary.harness?.ratelimit && !summary.harness.ratelimit.verdict.ok) problems.push(`onset: ${summary.harness.ratelimit.verdict.reason}`);
+      if (summary.harness?.soak && !summary.harness.soak.ok) problems.push(`drift: ${summary.harness.soak.reason}`);
+      if (args.report) {
+        const resultsDir = options.resultsDir ?? defaultResultsDir(env);
+        const written = convertSummary({
+          summary,
+          resultsDir,
+          redactor,
+          dashboardHtmlPath: existsSync(dashboardPath) ? dashboardPath : undefined,
+          k6ExitCode,
+        });
+        log(`load: Allure results for ${written.length} scenario(s) in ${relative(PROJECT_ROOT, resultsDir) || resultsDir}`);
+      }
+    } else problems.push('k6 wrote no summary (the script failed before its end)');
+    for (const p of problems) log(`load: FAILED: ${p}`);
+    if (problems.length === 0) log(`load: ${args.script}.ts passed; summary in ${relative(PROJECT_ROOT, outDir)}`);
+    return { script: args.script, exitCode: problems.length === 0 ? 0 : 1, k6ExitCode, outDir, summary, problems };
+  } finally {
+    await sim?.stop();
+  }
+}

@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../lib/profile.ts';
+
+/**
+ * The embedded simulator as a child process on a free loopback port, with the rate limit a run needs. Started
+ * the way `npm run sim` starts it and talked to over HTTP only, exactly like a real target.
+ */
+
+export interface SimulatorProcess {
+  /** e.g. http://127.0.0.1:34567/api */
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface SimulatorLimit {
+  /** Requests per second per project/client, or null for no limit. */
+  rateLimit: number | null;
+  burst?: number;
+}
+
+/** The burst the load runs give the simulator: a twentieth of a second of the limit keeps the 429 onset sharp. */
+export function simulatorBurstFor(rateLimit: number): number {
+  return Math.max(1, Math.ceil(rateLimit / 20));
+}
+
+export function simulatorArgs(limit: SimulatorLimit): string[] {
+  const args = ['--port', '0', '--rate-limit', limit.rateLimit === null ? 'off' : String(limit.rateLimit)];
+  if (limit.rateLimit !== null && limit.burst !== undefined) args.push('--burst', String(limit.burst));
+  return args;
+}
+
+export async function startSimulatorProcess(limit: SimulatorLimit, timeoutMs = 20_000): Promise<SimulatorProcess> {
+  // Through tsx's CLI, exactly as `npm run sim` runs it (its loader then reaches the simulator's worker threads too).
+  const child: ChildProcess = spawn(process.execPath, [join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'sim/main.ts', ...simulatorArgs(limit)], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      reject(new Error(`simulator did not start within ${timeoutMs} ms${stderr ? `: ${stderr.trim()}` : ''}`));
+    }, timeoutMs);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`simulator exited (code ${code}) before listening${stderr ? `: ${stderr.trim()}` : ''}`));
+    });
+  });
+  child.stdout!.resume();
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      }),
+  };
+}
