@@ -31,7 +31,8 @@ export default defineConfig({
       ? {
           command: `npx tsx sim/main.ts --port ${simPort}`,
           url: `${new URL(profile.baseUrl).origin}/_sim/health`,
-          reuseExistingServer: !process.env.CI,
+          // `npm start` runs one simulator for every stage and says so; otherwise CI always starts a fresh one.
+          reuseExistingServer: !process.env.CI || process.env.SIMULATOR_ALREADY_RUNNING === '1',
           timeout: 30_000,
           stdout: 'ignore',
           stderr: 'pipe',

@@ -1,0 +1,126 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PROJECT_ROOT } from '../lib/profile.ts';
+import { evaluateGate, type GateVerdict } from './quality-gate.ts';
+import { REPORT_PATHS } from './report-config.ts';
+import { countResults, writeEnvironment } from './results.ts';
+import { collectGlobalAttachments } from './global-attachments.ts';
+import { formatSummary, stageLines, type StageLine } from './summary.ts';
+
+/**
+ * The report build: from the gathered results (reports/allure-results) and the stages' manifests to the
+ * browsable report (reports/html/index.html) and its single-file copy, both with Allure 3 (no Java), then the
+ * quality gate and the one-screen summary. `npm start` calls it after the stages; CI's report job runs it
+ * alone (`npm run report`) on the results of every stage job.
+ */
+
+interface Manifest extends Omit<StageLine, 'parts'> {
+  environment: Record<string, string>;
+}
+
+export function readManifests(dir: string = REPORT_PATHS.stages): Manifest[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Manifest);
+}
+
+/** One environment block from every stage's facts; a fact that differs between jobs lists each value once. */
+export function mergeEnvironment(manifests: Manifest[]): Record<string, string> {
+  const values = new Map<string, Set<string>>();
+  for (const m of manifests) {
+    for (const [key, value] of Object.entries(m.environment)) {
+      if (!values.has(key)) values.set(key, new Set());
+      values.get(key)!.add(value);
+    }
+  }
+  const out: Record<string, string> = {};
+  for (const [key, set] of values) out[key] = [...set].join(', ');
+  out['Stages'] = [...new Set(manifests.map((m) => m.stage))].join(', ');
+  return out;
+}
+
+const ANALYTICS = /\s*<script async src="https:\/\/www\.googletagmanager\.com\/gtag\/js[^"]*"><\/script>\s*<script>[\s\S]*?gtag\('config'[\s\S]*?<\/script>/;
+
+/**
+ * Allure's HTML template loads Google's analytics tag when the report is opened. The report is read inside
+ * company networks and offline, so the build removes that tag; nothing else in the page is touched.
+ */
+export function stripAnalytics(html: string): string {
+  return html.replace(ANALYTICS, '');
+}
+
+function generate(config: string, output: string): string | null {
+  rmSync(output, { recursive: true, force: true });
+  const cli = join(PROJECT_ROOT, 'node_modules/allure/cli.js');
+  const run = spawnSync(process.execPath, [cli, 'generate', '--config', config, REPORT_PATHS.results], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+  });
+  const index = join(output, 'index.html');
+  if (run.status !== 0 || !existsSync(index)) {
+    return `allure generate --config ${relative(PROJECT_ROOT, config)} exited with ${run.status}: ${(run.stderr || run.stdout).trim().split('\n').slice(-3).join(' / ')}`;
+  }
+  writeFileSync(index, stripAnalytics(readFileSync(index, 'utf8')));
+  return null;
+}
+
+function historyRuns(): number {
+  if (!existsSync(REPORT_PATHS.history)) return 0;
+  return readFileSync(REPORT_PATHS.history, 'utf8').split('\n').filter((l) => l.trim()).length;
+}
+
+export interface BuildResult {
+  gate: GateVerdict;
+  summary: string;
+  htmlIndex: string | null;
+  singleFileIndex: string | null;
+  errors: string[];
+}
+
+export function buildReport(options: { target?: string; startedAt?: number } = {}): BuildResult {
+  const manifests = readManifests();
+  const counts = countResults(REPORT_PATHS.results);
+  const gate = evaluateGate(counts);
+  const environment = mergeEnvironment(manifests);
+  environment['Quality gate'] = gate.passed ? 'passed' : `failed: ${gate.reasons.join(', ')}`;
+  writeEnvironment(REPORT_PATHS.results, environment);
+  collectGlobalAttachments(REPORT_PATHS.globalAttachments);
+
+  process.stdout.write('\n▶ report: allure generate (browsable and single-file)\n');
+  mkdirSync(join(REPORT_PATHS.history, '..'), { recursive: true });
+  const errors: string[] = [];
+  const htmlError = generate(join(PROJECT_ROOT, 'reports/allurerc.ts'), REPORT_PATHS.html);
+  if (htmlError) errors.push(htmlError);
+  const singleError = generate(join(PROJECT_ROOT, 'reports/allurerc.single-file.ts'), REPORT_PATHS.singleFile);
+  if (singleError) errors.push(singleError);
+
+  // A run whose report could not be built does not pass, whatever its tests say.
+  const finalGate: GateVerdict = errors.length > 0 ? { passed: false, reasons: [...gate.reasons, 'the report could not be built'] } : gate;
+  const htmlIndex = htmlError ? null : relative(PROJECT_ROOT, join(REPORT_PATHS.html, 'index.html'));
+  const singleFileIndex = singleError ? null : relative(PROJECT_ROOT, join(REPORT_PATHS.singleFile, 'index.html'));
+  const summary = formatSummary({
+    target: options.target ?? environment['Target'] ?? 'unknown',
+    stages: stageLines(manifests),
+    gate: finalGate,
+    report: { html: htmlIndex, singleFile: singleFileIndex, errors },
+    historyRuns: historyRuns(),
+    historyPath: relative(PROJECT_ROOT, REPORT_PATHS.history),
+    ...(options.startedAt !== undefined ? { seconds: (Date.now() - options.startedAt) / 1000 } : {}),
+  });
+  return { gate: finalGate, summary, htmlIndex, singleFileIndex, errors };
+}
+
+// `npm run report`: build from what is already gathered (CI's report job, or a rebuild after a run).
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  if (!existsSync(REPORT_PATHS.results)) {
+    process.stderr.write(`no results to build a report from: ${relative(PROJECT_ROOT, REPORT_PATHS.results)} does not exist (run npm start first)\n`);
+    process.exit(1);
+  }
+  const result = buildReport();
+  process.stdout.write(`\n${result.summary}`);
+  process.exit(result.gate.passed ? 0 : 1);
+}

@@ -1,0 +1,73 @@
+import { addCounts, emptyCounts, totalOf, type Counts } from './results.ts';
+import { GATE_RULE, type GateVerdict } from './quality-gate.ts';
+
+/** The one-screen summary the main job and the report build print last: counts per stage, the gate, the paths. */
+
+export interface StageLine {
+  stage: string;
+  outcome: 'ran' | 'skipped' | 'broken';
+  reason: string | null;
+  seconds: number;
+  counts: Counts;
+  /** How many parts (CI shards) the line sums. */
+  parts: number;
+}
+
+export interface SummaryInput {
+  target: string;
+  stages: StageLine[];
+  gate: GateVerdict;
+  report: { html: string | null; singleFile: string | null; errors: string[] };
+  historyRuns: number;
+  historyPath: string;
+  seconds?: number;
+}
+
+/** Merges the manifests of one stage's shards into one line per stage, in the order stages first appear. */
+export function stageLines(manifests: Omit<StageLine, 'parts'>[]): StageLine[] {
+  const byStage = new Map<string, StageLine>();
+  for (const m of manifests) {
+    const line = byStage.get(m.stage);
+    if (!line) {
+      byStage.set(m.stage, { ...m, counts: addCounts(emptyCounts(), m.counts), parts: 1 });
+      continue;
+    }
+    line.counts = addCounts(line.counts, m.counts);
+    line.seconds = Math.max(line.seconds, m.seconds);
+    line.parts += 1;
+    if (m.outcome !== 'ran') line.outcome = m.outcome;
+    line.reason ??= m.reason;
+  }
+  return [...byStage.values()];
+}
+
+const pad = (s: string | number, n: number): string => String(s).padStart(n);
+
+export function formatSummary(input: SummaryInput): string {
+  const rows: string[] = [];
+  rows.push(`Summary: target ${input.target}${input.seconds !== undefined ? `, ${input.seconds.toFixed(0)} s in all` : ''}`);
+  rows.push(`  ${'stage'.padEnd(13)}${pad('passed', 7)}${pad('failed', 7)}${pad('broken', 7)}${pad('skipped', 8)}${pad('time', 9)}  note`);
+  let total = emptyCounts();
+  for (const line of input.stages) {
+    const c = line.counts;
+    total = addCounts(total, c);
+    const note =
+      line.outcome === 'skipped' ? `SKIPPED: ${line.reason}` : line.outcome === 'broken' ? `BROKEN: ${line.reason}` : line.reason ?? (line.parts > 1 ? `${line.parts} shards` : '');
+    rows.push(
+      `  ${line.stage.padEnd(13)}${pad(c.passed, 7)}${pad(c.failed, 7)}${pad(c.broken + c.unknown, 7)}${pad(c.skipped, 8)}${pad(`${line.seconds.toFixed(1)} s`, 9)}  ${note}`,
+    );
+  }
+  rows.push(`  ${'total'.padEnd(13)}${pad(total.passed, 7)}${pad(total.failed, 7)}${pad(total.broken + total.unknown, 7)}${pad(total.skipped, 8)}   (${totalOf(total)} results)`);
+  rows.push(
+    input.gate.passed
+      ? `Quality gate: PASSED (${GATE_RULE})`
+      : `Quality gate: FAILED: ${input.gate.reasons.join(', ')} (rule: ${GATE_RULE})`,
+  );
+  if (input.report.html) {
+    rows.push(`Report:      ${input.report.html}   (serve it: npx allure open reports/html)`);
+  }
+  if (input.report.singleFile) rows.push(`Single file: ${input.report.singleFile}   (opens from disk; send by mail or chat)`);
+  for (const error of input.report.errors) rows.push(`Report build error: ${error}`);
+  rows.push(`History:     ${input.historyPath} (${input.historyRuns} run${input.historyRuns === 1 ? '' : 's'})`);
+  return `${rows.join('\n')}\n`;
+}

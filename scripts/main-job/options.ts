@@ -1,0 +1,98 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+/**
+ * The main job's command line: `npm start -- [--target <profile.json>] [--only conformance,e2e,load]
+ * [--shard i/n] [--no-report] [--load-scripts smoke,...]`. TARGET_PROFILE selects the target as --target does
+ * (the flag wins). Every mistake is named with the flag and the accepted values.
+ */
+
+export const STAGE_NAMES = ['conformance', 'e2e', 'load'] as const;
+export type StageName = (typeof STAGE_NAMES)[number];
+
+export interface MainJobOptions {
+  /** The profile file, absolute; undefined means the embedded simulator's. */
+  target: string | undefined;
+  stages: StageName[];
+  /** Playwright's `--shard` for the conformance stage (CI's matrix), e.g. "2/3". */
+  shard: string | undefined;
+  /** Gather results but build no report (CI's stage jobs; the report job builds one from all of them). */
+  report: boolean;
+  /** Load scripts to run, in order; undefined means the load stage's default set. */
+  loadScripts: string[] | undefined;
+  help: boolean;
+}
+
+export class OptionsError extends Error {
+  override name = 'OptionsError';
+}
+
+export const USAGE = `usage: npm start -- [options]
+
+  --target <profile.json>   the target profile (default: TARGET_PROFILE, else the embedded simulator)
+  --only <stages>           comma-separated subset of ${STAGE_NAMES.join(',')} (default: all)
+  --shard <i/n>             run the i-th of n parts of the conformance suite (CI matrix)
+  --load-scripts <names>    comma-separated k6 scripts for the load stage (default: the stage's main-job set)
+  --no-report               gather the stages' Allure results but do not build the report
+  -h, --help                this text`;
+
+function splitList(value: string, flag: string): string[] {
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) throw new OptionsError(`${flag}: expected a comma-separated list, got "${value}"`);
+  return items;
+}
+
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): MainJobOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        target: { type: 'string' },
+        only: { type: 'string' },
+        shard: { type: 'string' },
+        'load-scripts': { type: 'string' },
+        'no-report': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    throw new OptionsError(`${(error as Error).message}\n\n${USAGE}`);
+  }
+  const { values } = parsed;
+
+  const targetArg = values.target ?? (env.TARGET_PROFILE || undefined);
+  const target = targetArg ? resolve(cwd, targetArg) : undefined;
+  if (target && !existsSync(target)) {
+    const from = values.target ? '--target' : 'TARGET_PROFILE';
+    throw new OptionsError(`${from}: profile file ${target} does not exist (see targets/staging.example.jsonc)`);
+  }
+
+  let stages: StageName[] = [...STAGE_NAMES];
+  if (values.only !== undefined) {
+    const wanted = splitList(values.only, '--only');
+    const unknown = wanted.filter((s) => !(STAGE_NAMES as readonly string[]).includes(s));
+    if (unknown.length > 0) throw new OptionsError(`--only: unknown stage "${unknown[0]}" (stages: ${STAGE_NAMES.join(', ')})`);
+    // Always in pipeline order, whatever order they were named in.
+    stages = STAGE_NAMES.filter((s) => wanted.includes(s));
+  }
+
+  if (values.shard !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(values.shard);
+    if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) {
+      throw new OptionsError(`--shard: expected i/n with 1 <= i <= n (e.g. 2/3), got "${values.shard}"`);
+    }
+  }
+
+  return {
+    target,
+    stages,
+    shard: values.shard,
+    report: !values['no-report'],
+    loadScripts: values['load-scripts'] !== undefined ? splitList(values['load-scripts'], '--load-scripts') : undefined,
+    help: values.help ?? false,
+  };
+}

@@ -1,0 +1,114 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { findChromium } from '../../lib/chromium.ts';
+import { PROJECT_ROOT } from '../../lib/profile.ts';
+import type { StageName } from './options.ts';
+
+/**
+ * What each stage of the main job runs, and what stops it from running. A stage whose code is not in the
+ * checkout yet, or whose tool is missing, is not silently dropped: it becomes a result of its own (skipped
+ * with the reason, or broken when the stage cannot do without it) so the summary and the report show the gap.
+ */
+
+export interface StageContext {
+  shard: string | undefined;
+  loadScripts: string[] | undefined;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface StageCommand {
+  argv: string[];
+}
+
+export type StagePlan =
+  | { kind: 'run'; commands: StageCommand[]; environment: Record<string, string> }
+  | { kind: 'blocked'; status: 'skipped' | 'broken'; reason: string; environment: Record<string, string> };
+
+/** The load scripts the main job runs when --load-scripts is not given: short, bounded, loopback-only runs. */
+export const MAIN_JOB_LOAD_SCRIPTS = ['smoke'];
+
+function hasSpecs(dir: string): boolean {
+  const full = join(PROJECT_ROOT, dir);
+  if (!existsSync(full)) return false;
+  const walk = (d: string): boolean =>
+    readdirSync(d).some((entry) => {
+      const p = join(d, entry);
+      return statSync(p).isDirectory() ? entry !== 'node_modules' && walk(p) : entry.endsWith('.spec.ts');
+    });
+  return walk(full);
+}
+
+function packageScripts(): Record<string, string> {
+  const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  return pkg.scripts ?? {};
+}
+
+export function playwrightVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'node_modules/@playwright/test/package.json'), 'utf8')) as { version: string };
+    return pkg.version;
+  } catch {
+    return 'not installed';
+  }
+}
+
+/** k6 as the load stage finds it: `$K6_BIN`, else `k6` on PATH. */
+export function findK6(env: NodeJS.ProcessEnv = process.env): { path: string; version: string } | { missing: string } {
+  const candidates = env.K6_BIN ? [env.K6_BIN] : (env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'k6'));
+  for (const path of candidates) {
+    if (!existsSync(path)) continue;
+    const run = spawnSync(path, ['version'], { encoding: 'utf8', timeout: 10_000 });
+    if (run.status === 0) return { path, version: (/v\d+\.\d+\.\d+\S*/.exec(run.stdout)?.[0] ?? run.stdout.trim()).replace(/,$/, '') };
+  }
+  return {
+    missing: env.K6_BIN
+      ? `k6 not found at K6_BIN=${env.K6_BIN}: fix the path or unset it`
+      : 'k6 not found (neither $K6_BIN nor k6 on PATH): install it from https://grafana.com/docs/k6/latest/set-up/install-k6/ or set K6_BIN',
+  };
+}
+
+function chromiumVersion(path: string): string {
+  const run = spawnSync(path, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+  return run.status === 0 ? run.stdout.trim() : 'unknown';
+}
+
+const notInCheckout = (what: string): StagePlan => ({
+  kind: 'blocked',
+  status: 'skipped',
+  reason: `${what} is not in this checkout yet, so the stage did not run`,
+  environment: {},
+});
+
+export const STAGES: Record<StageName, (ctx: StageContext) => StagePlan> = {
+  conformance(ctx) {
+    if (!hasSpecs('conformance')) return notInCheckout('the conformance suite (conformance/**/*.spec.ts)');
+    const argv = ['npx', 'playwright', 'test', '--project=conformance'];
+    if (ctx.shard) argv.push(`--shard=${ctx.shard}`);
+    return { kind: 'run', commands: [{ argv }], environment: { 'Playwright': playwrightVersion() } };
+  },
+
+  e2e(ctx) {
+    if (!hasSpecs('e2e')) return notInCheckout('the browser suite (e2e/**/*.spec.ts)');
+    const chromium = findChromium(ctx.env);
+    // The e2e stage cannot do without a browser: a missing one fails the gate, with the one-line install hint.
+    if (!chromium.found) return { kind: 'blocked', status: 'broken', reason: chromium.message, environment: {} };
+    return {
+      kind: 'run',
+      commands: [{ argv: ['npx', 'playwright', 'test', '--project=e2e'] }],
+      environment: { 'Playwright': playwrightVersion(), 'Chromium': chromiumVersion(chromium.path) },
+    };
+  },
+
+  load(ctx) {
+    if (!packageScripts().load) return notInCheckout('the load stage (`npm run load`)');
+    const k6 = findK6(ctx.env);
+    if ('missing' in k6) return { kind: 'blocked', status: 'skipped', reason: k6.missing, environment: { k6: 'not installed' } };
+    const scripts = ctx.loadScripts ?? MAIN_JOB_LOAD_SCRIPTS;
+    return {
+      kind: 'run',
+      commands: scripts.map((script) => ({ argv: ['npm', 'run', '--silent', 'load', '--', script] })),
+      environment: { k6: k6.version },
+    };
+  },
+};

@@ -1,0 +1,124 @@
+import { spawnSync } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { DEFAULT_PROFILE_PATH, PROJECT_ROOT, ProfileError, loadProfile, type TargetProfile } from '../lib/profile.ts';
+import { buildReport, readManifests } from '../reports/build.ts';
+import { evaluateGate } from '../reports/quality-gate.ts';
+import { REPORT_PATHS } from '../reports/report-config.ts';
+import { countResults } from '../reports/results.ts';
+import { formatSummary, stageLines } from '../reports/summary.ts';
+import { OptionsError, USAGE, parseOptions, type StageName } from './main-job/options.ts';
+import { runStage } from './main-job/run-stage.ts';
+import { startSimulator, type RunningSimulator } from './main-job/simulator.ts';
+import { publicBaseUrl } from './main-job/target-url.ts';
+
+/**
+ * `npm start`: the main job. Every stage against the target (default: the embedded simulator, started here
+ * once and stopped at the end), one Allure report, a one-screen summary, exit 1 when the quality gate fails.
+ * A stage that fails or cannot run does not stop the others, and the report is always built.
+ */
+
+function commit(): string {
+  const head = spawnSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+  if (head.status !== 0) return process.env.GITHUB_SHA?.slice(0, 12) ?? 'unknown';
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+  return `${head.stdout.trim()}${dirty.stdout.trim() ? ' (with local changes)' : ''}`;
+}
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`npm start: ${message}\n`);
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  let options;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof OptionsError) fail(error.message);
+    throw error;
+  }
+  if (options.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+
+  let profile: TargetProfile;
+  try {
+    profile = loadProfile(options.target ?? DEFAULT_PROFILE_PATH);
+  } catch (error) {
+    if (error instanceof ProfileError) fail(error.message);
+    throw error;
+  }
+
+  // FAKER_SEED makes the generated data of a run reproducible: set it to replay a run, the summary names it.
+  const seed = process.env.FAKER_SEED?.trim() || String(randomInt(1, 2 ** 31 - 1));
+  const target = `${profile.name} (${publicBaseUrl(profile.baseUrl)})`;
+  process.stdout.write(`Main job: target ${target}; stages ${options.stages.join(', ')}; faker seed ${seed}\n`);
+
+  // Each run starts from an empty results folder; the history (reports/history) is kept.
+  for (const dir of [REPORT_PATHS.results, REPORT_PATHS.stages, REPORT_PATHS.globalAttachments]) rmSync(dir, { recursive: true, force: true });
+
+  let simulator: RunningSimulator | undefined;
+  let profilePath = profile.path;
+  if (profile.kind === 'simulator') {
+    try {
+      simulator = await startSimulator(profile, join(PROJECT_ROOT, 'reports/out'));
+    } catch (error) {
+      fail(`cannot start the simulator: ${(error as Error).message}`);
+    }
+    profilePath = simulator.profilePath;
+    process.stdout.write(`Simulator: ${simulator.baseUrl} (log: ${relative(PROJECT_ROOT, simulator.logPath)})\n`);
+  }
+  const stopSimulator = async (): Promise<void> => {
+    await simulator?.stop();
+    simulator = undefined;
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void stopSimulator().then(() => process.exit(130)));
+  }
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TARGET_PROFILE: profilePath,
+    FAKER_SEED: seed,
+    // Tells the Playwright config to reuse the simulator started here instead of starting its own.
+    ...(simulator ? { SIMULATOR_ALREADY_RUNNING: '1' } : {}),
+  };
+  const runEnvironment = {
+    Target: profile.name,
+    'Target base URL': publicBaseUrl(simulator?.baseUrl ?? profile.baseUrl),
+    Commit: commit(),
+    'Node.js': process.version,
+    'Faker seed': seed,
+  };
+
+  for (const [i, stage] of options.stages.entries()) {
+    process.stdout.write(`\n━━ stage ${i + 1}/${options.stages.length}: ${stage} ━━\n`);
+    await runStage(stage as StageName, { shard: options.shard, loadScripts: options.loadScripts, env }, runEnvironment);
+  }
+  await stopSimulator();
+
+  if (!options.report) {
+    const gate = evaluateGate(countResults(REPORT_PATHS.results));
+    process.stdout.write(
+      `\n${formatSummary({
+        target,
+        stages: stageLines(readManifests()),
+        gate,
+        report: { html: null, singleFile: null, errors: [] },
+        historyRuns: 0,
+        historyPath: relative(PROJECT_ROOT, REPORT_PATHS.history),
+        seconds: (Date.now() - started) / 1000,
+      })}Report not built (--no-report): results are in ${relative(PROJECT_ROOT, REPORT_PATHS.results)}\n`,
+    );
+    process.exit(gate.passed ? 0 : 1);
+  }
+  const result = buildReport({ target, startedAt: started });
+  process.stdout.write(`\n${result.summary}`);
+  process.exit(result.gate.passed ? 0 : 1);
+}
+
+await main();

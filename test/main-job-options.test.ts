@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { OptionsError, parseOptions } from '../scripts/main-job/options.ts';
+import { publicBaseUrl } from '../scripts/main-job/target-url.ts';
+
+/** `npm start` flags: defaults, TARGET_PROFILE, and refusals that name the flag. */
+
+describe('npm start options', () => {
+  const cwd = process.cwd();
+  it('runs every stage against the simulator by default and builds the report', () => {
+    const o = parseOptions([], {}, cwd);
+    assert.deepEqual(o.stages, ['conformance', 'e2e', 'load']);
+    assert.equal(o.target, undefined);
+    assert.equal(o.report, true);
+  });
+  it('--only keeps pipeline order; --target wins over TARGET_PROFILE', () => {
+    const o = parseOptions(['--only', 'load,conformance', '--target', 'targets/simulator.json'], { TARGET_PROFILE: 'nope.json' }, cwd);
+    assert.deepEqual(o.stages, ['conformance', 'load']);
+    assert.match(o.target!, /targets\/simulator\.json$/);
+  });
+  it('TARGET_PROFILE selects the target when --target is absent', () => {
+    assert.match(parseOptions([], { TARGET_PROFILE: 'targets/simulator.json' }, cwd).target!, /targets\/simulator\.json$/);
+  });
+  it('names the flag in every refusal', () => {
+    assert.throws(() => parseOptions(['--only', 'conformance,smoke'], {}, cwd), (e: Error) => e instanceof OptionsError && /--only: unknown stage "smoke"/.test(e.message));
+    assert.throws(() => parseOptions(['--target', 'targets/missing.json'], {}, cwd), /--target: profile file .*missing\.json does not exist/);
+    assert.throws(() => parseOptions([], { TARGET_PROFILE: 'targets/missing.json' }, cwd), /TARGET_PROFILE: profile file/);
+    assert.throws(() => parseOptions(['--shard', '4/3'], {}, cwd), /--shard: expected i\/n/);
+    assert.throws(() => parseOptions(['--colour'], {}, cwd), /Unknown option '--colour'/);
+  });
+  it('--no-report and --load-scripts', () => {
+    const o = parseOptions(['--no-report', '--load-scripts', 'smoke,throughput', '--shard', '2/3'], {}, cwd);
+    assert.equal(o.report, false);
+    assert.deepEqual(o.loadScripts, ['smoke', 'throughput']);
+    assert.equal(o.shard, '2/3');
+  });
+});
+
+describe('target base URL in the report', () => {
+  it('keeps scheme, host and path, drops credentials and query', () => {
+    assert.equal(publicBaseUrl('https://user:pw@login.example.test/api?key=secret'), 'https://login.example.test/api');
+  });
+});
