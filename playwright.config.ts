@@ -1,5 +1,7 @@
-import { defineConfig } from '@playwright/test';
+import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, findChromium, prepareVideoRecording } from './lib/chromium.ts';
 import { loadProfile, profilePathFromEnv } from './lib/profile.ts';
+import { planClientApp, runIncludesE2e } from './e2e/client-app/plan.ts';
 
 /**
  * One config for both Playwright stages: `conformance` (API only, no browser) and `e2e` (Debian's Chromium).
@@ -8,6 +10,30 @@ import { loadProfile, profilePathFromEnv } from './lib/profile.ts';
 const profile = loadProfile(profilePathFromEnv());
 const simPort = new URL(profile.baseUrl).port || '80';
 const resultsDir = process.env.ALLURE_RESULTS_DIR ?? 'reports/allure-results';
+
+// e2e: the game's client app answers on the target's loopback redirect URIs; Debian's Chromium drives it.
+const clientApp = planClientApp(profile.oauth);
+const chromium = findChromium();
+const video = prepareVideoRecording();
+type WebServer = Extract<NonNullable<PlaywrightTestConfig['webServer']>, { command: string }>;
+
+/** The web servers: the simulator (when it is the target) and the e2e client app (pages + the code-exchanging backend). */
+function withClientApp(simulator: WebServer | undefined): WebServer[] {
+  const servers = simulator ? [simulator] : [];
+  // E2E_CLIENT_APP=off: API-only runs (verify:harness runs several side by side) leave the client app's fixed port alone;
+  // so does a run whose --project list leaves out e2e.
+  if (clientApp.ok && process.env.E2E_CLIENT_APP !== 'off' && runIncludesE2e(process.argv)) {
+    servers.push({
+      command: 'npx tsx e2e/client-app/main.ts', // reads the same TARGET_PROFILE
+      url: `${clientApp.origin}/health?loginApi=${encodeURIComponent(profile.baseUrl)}`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 30_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    });
+  }
+  return servers;
+}
 
 export default defineConfig({
   timeout: 30_000,
@@ -26,7 +52,7 @@ export default defineConfig({
   },
   // Probe the target (an unreachable one fails the run at once, naming its URL) and fix the faker seed.
   globalSetup: ['./lib/global-setup.ts'],
-  webServer:
+  webServer: withClientApp(
     profile.kind === 'simulator'
       ? {
           command: `npx tsx sim/main.ts --port ${simPort}`,
@@ -37,11 +63,23 @@ export default defineConfig({
           stdout: 'ignore',
           stderr: 'pipe',
         }
-      : undefined,
+      : undefined),
   projects: [
     // No traces for the API suites: a trace records request bodies (social tokens) unredacted; each test attaches
     // its requests and responses, redacted, to the report instead.
     { name: 'conformance', testDir: './conformance', testMatch: '**/*.spec.ts', use: { trace: 'off' } },
-    { name: 'e2e', testDir: './e2e', testMatch: '**/*.spec.ts' },
+    {
+      name: 'e2e',
+      testDir: './e2e',
+      testMatch: '**/*.spec.ts',
+      use: {
+        browserName: 'chromium',
+        // A missing browser fails the e2e tests with the install hint (e2e/fixtures.ts), not Playwright's download advice.
+        launchOptions: { executablePath: chromium.found ? chromium.path : undefined, args: [...CHROMIUM_ARGS] },
+        ...(clientApp.ok ? { baseURL: clientApp.origin } : {}),
+        trace: 'retain-on-failure',
+        video: video.ok ? 'retain-on-failure' : 'off',
+      },
+    },
   ],
 });

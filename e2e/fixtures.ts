@@ -1,0 +1,121 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import * as allure from 'allure-js-commons';
+import { findChromium } from '../lib/chromium.ts';
+import { accountFor, canMint } from '../lib/credentials.ts';
+import { loadProfile, profilePathFromEnv, type Account, type TargetProfile } from '../lib/profile.ts';
+import { Redactor } from '../lib/redact.ts';
+import { DOCUMENTS, ENDPOINTS, type EndpointId, type Source } from '../spec/index.ts';
+import { planClientApp, type ClientAppPlanResult } from './client-app/plan.ts';
+
+/**
+ * Fixtures of the browser flows: the target profile, the client app's plan (where the game's pages live), a
+ * redactor for everything attached, report labels, and screenshots at the key steps. The browser itself is
+ * Debian's Chromium (see playwright.config.ts); a missing one fails every test with the one-line install hint.
+ */
+
+export interface FlowDescription {
+  endpoint: EndpointId;
+  /** The rule the flow proves (Allure feature). */
+  feature: string;
+  /** Provider or platform (Allure story). */
+  story: string;
+  source: Source;
+  severity: 'blocker' | 'critical' | 'normal' | 'minor' | 'trivial';
+}
+
+interface TestFixtures {
+  /** Labels the test in the report: epic = endpoint, feature = rule, story = provider, severity, document link. */
+  describeFlow: (flow: FlowDescription) => Promise<void>;
+  /** Attaches a screenshot of the page (codes and tokens are drawn as dots by the pages themselves). */
+  snap: (name: string, page?: Page) => Promise<void>;
+  /** Attaches text, redacted. */
+  note: (name: string, text: string) => Promise<void>;
+  /** The profile's secrets plus every value of the accounts the test took: what attachments redact. */
+  secrets: string[];
+  /** A fresh (or the profile's) account for a provider; skips the test with the reason when the target has none. */
+  account: (provider: string) => Account;
+}
+
+interface WorkerFixtures {
+  chromiumPath: string;
+  profile: TargetProfile;
+  clientApp: ClientAppPlanResult;
+}
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  chromiumPath: [
+    async ({}, use) => {
+      const lookup = findChromium();
+      if (!lookup.found) throw new Error(lookup.message);
+      await use(lookup.path);
+    },
+    { scope: 'worker', auto: true },
+  ],
+  profile: [async ({}, use) => use(loadProfile(profilePathFromEnv())), { scope: 'worker' }],
+  clientApp: [async ({ profile }, use) => use(planClientApp(profile.oauth)), { scope: 'worker' }],
+
+  secrets: async ({ profile }, use) => use([...profile.secrets]),
+  account: async ({ profile, secrets }, use) => {
+    await use((provider) => {
+      const found = accountFor(profile, provider);
+      if (!found) {
+        test.skip(true, `target "${profile.name}" has no ${provider} account: add one under credentials.${provider} or a credentialTemplates.${provider} entry`);
+      }
+      // Registered before use: an attachment made later in the test can no longer show these values.
+      secrets.push(...Object.values(found!).filter((v): v is string => typeof v === 'string'));
+      return found!;
+    });
+  },
+  describeFlow: async ({ profile }, use) => {
+    await use(async (flow) => {
+      const doc = DOCUMENTS[flow.source.doc];
+      await allure.epic(ENDPOINTS[flow.endpoint].title);
+      await allure.feature(flow.feature);
+      await allure.story(flow.story);
+      await allure.severity(flow.severity);
+      await allure.tag('e2e');
+      await allure.link(doc.url, doc.title);
+      await allure.parameter('target', profile.name);
+    });
+  },
+  snap: async ({ page }, use, testInfo) => {
+    await use(async (name, target = page) => {
+      await testInfo.attach(name, { body: await target.screenshot({ fullPage: true }), contentType: 'image/png' });
+    });
+  },
+  note: async ({ secrets }, use, testInfo) => {
+    await use(async (name, text) => {
+      // Built at attach time, so it knows every account value the test has taken so far.
+      const redactor = new Redactor(secrets);
+      await testInfo.attach(name, { body: redactor.text(text), contentType: 'text/plain' });
+    });
+  },
+});
+
+export { expect };
+
+/** Skips a flow that needs the browser to land on a local callback page when the target registered none. */
+export function requireClientApp(plan: ClientAppPlanResult): asserts plan is Extract<ClientAppPlanResult, { ok: true }> {
+  if (!plan.ok) test.skip(true, plan.reason);
+}
+
+/** Tests that change a shared account's sessions only run where accounts are minted or the profile allows it. */
+export function requireLogoutAllowed(profile: TargetProfile, provider: string): void {
+  if (!canMint(profile, provider) && !profile.intrusive.logoutSharedAccounts) {
+    test.skip(true, `with_logout=1 would sign out the shared ${provider} account of target "${profile.name}"; set intrusive.logoutSharedAccounts to allow it`);
+  }
+}
+
+/** Fills the visible credential fields of a page's form from an account. */
+export async function fillAccount(page: Page, account: Account): Promise<void> {
+  const fields: Record<string, string | undefined> = {
+    access_token: 'accessToken' in account ? account.accessToken : undefined,
+    access_token_secret: 'accessTokenSecret' in account ? account.accessTokenSecret : undefined,
+    openid: 'openid' in account ? account.openid : undefined,
+    session_ticket: 'sessionTicket' in account ? account.sessionTicket : undefined,
+    app_id: 'appId' in account ? account.appId : undefined,
+    code: 'code' in account ? account.code : undefined,
+    deployment_id: 'deploymentId' in account ? account.deploymentId : undefined,
+  };
+  for (const [id, value] of Object.entries(fields)) if (value !== undefined) await page.locator(`#${id}`).fill(value);
+}
