@@ -1,0 +1,137 @@
+import { platformQuery } from '../lib/accounts.ts';
+import type { ApiClient } from '../lib/api-client.ts';
+import { expect, targetProfile, test } from '../lib/fixtures.ts';
+import { audiencesOf, decodeLoginJwt } from '../lib/jwt.ts';
+import { jwtOf } from '../lib/matchers.ts';
+import { codeFrom, exchangeCode } from '../lib/oauth-flow.ts';
+import type { PlatformAccount } from '../lib/profile.ts';
+import {
+  AUDIENCE_RULE, CROSS_AUTH_PLATFORMS, CROSS_AUTH_PLATFORM_SOURCE, CROSS_AUTH_REQUIRED, IS_REDIRECT_RULE, NO_USER_CREATION_RULE,
+  SESSION_TICKET_RULE, param, type CrossAuthPlatform,
+} from '../spec/index.ts';
+import { baseQuery, type OAuthQuery } from './oauth-entries.ts';
+
+/**
+ * GET /oauth2/social/{steam|xbox|epicgames}/cross_auth (spec/documents/oauth2-cross-auth.reference-page.txt):
+ * 302 with Location by default and with is_redirect=true (never followed), 200 {login_url} with false; the
+ * platform's own parameters; no_user_creation; audience into aud. One suite over the platforms.
+ */
+
+const profile = targetProfile();
+const endpoint = 'crossAuth' as const;
+const client = profile.oauth.singleRedirect;
+const redirectUri = client.redirectUris[0]!;
+const src = (name: string) => param(endpoint, name).source;
+
+function crossAuth(api: ApiClient, platform: string, account: PlatformAccount, query: OAuthQuery): Promise<import('../lib/exchange.ts').Exchange> {
+  return api.call(endpoint, { provider: platform, query: { ...platformQuery(account), ...query } });
+}
+
+const platformCovers = (platform: CrossAuthPlatform) => ['path.oauth2_cross_social_provider_name', ...CROSS_AUTH_REQUIRED[platform].map((p) => `query.${p}`)];
+
+for (const platform of CROSS_AUTH_PLATFORMS) {
+  test.describe(`cross_auth ${platform}`, () => {
+    const redirects = [
+      { title: 'is_redirect omitted (default true)', value: undefined },
+      { title: 'is_redirect=true', value: 'true' },
+    ];
+    for (const c of redirects) {
+      test(`${c.title}: 302 with Location carrying the code and the state; not followed`, async ({ api, accounts, data, report }) => {
+        await report.describe({ endpoint, feature: 'is_redirect', story: platform, source: IS_REDIRECT_RULE, covers: [...platformCovers(platform), 'query.is_redirect'], severity: 'critical' });
+        const state = data.validState();
+        const x = await crossAuth(api, platform, accounts.platform(platform), { ...baseQuery(client, state), is_redirect: c.value });
+        await expect(x).toHaveStatus(302);
+        await expect(x).toHaveLoginUrlWith({ redirectUri, state });
+      });
+    }
+
+    test('is_redirect=false: 200 {login_url} carrying the code and the state', async ({ api, accounts, data, report }) => {
+      await report.describe({ endpoint, feature: 'is_redirect', story: platform, source: IS_REDIRECT_RULE, covers: [...platformCovers(platform), 'query.is_redirect'], severity: 'critical' });
+      const state = data.validState();
+      const x = await crossAuth(api, platform, accounts.platform(platform), { ...baseQuery(client, state), is_redirect: 'false' });
+      await expect(x).toHaveStatus(200);
+      await expect(x).toHaveLoginUrlWith({ redirectUri, state });
+    });
+
+    test('the code from Location exchanges for a JWT of the project; audience becomes aud', async ({ api, accounts, data, report }) => {
+      await report.describe({ endpoint, feature: 'audience is passed into aud', story: platform, source: AUDIENCE_RULE, covers: [...platformCovers(platform), 'query.audience'] });
+      const audience = `https://${data.faker.internet.domainWord()}.game.example/${data.faker.string.alphanumeric(6)}`;
+      const x = await crossAuth(api, platform, accounts.platform(platform), { ...baseQuery(client, data.validState()), audience });
+      await expect(x).toHaveStatus(302);
+      const token = await exchangeCode(api, client, codeFrom(x), redirectUri);
+      await expect(token).toHaveStatus(200);
+      await expect(token).toHaveJwtClaims({ xsolla_login_project_id: profile.projectId });
+      expect(audiencesOf(decodeLoginJwt(jwtOf(token)!)), `"Parameter value will be passed in the aud JWT field."\n  reproduce: ${x.curl}`).toContain(audience);
+    });
+
+    test('no_user_creation=true: a new user is refused and not created; an existing user signs in', async ({ api, accounts, data, report }) => {
+      await report.describe({ endpoint, feature: 'no_user_creation', story: platform, source: NO_USER_CREATION_RULE, covers: [...platformCovers(platform), 'query.no_user_creation'], severity: 'critical' });
+      const fresh = accounts.newPlatformUser(platform);
+      const refused = await crossAuth(api, platform, fresh, { ...baseQuery(client, data.validState()), no_user_creation: 'true', is_redirect: 'false' });
+      await expect(refused).toBeRejected('"Do not create new user if they not exist yet."');
+      await expect(refused).toMatchExpectation('userNotFound');
+      await test.step('the refused attempt did not create the user: a second one is refused too', async () => {
+        const again = await crossAuth(api, platform, fresh, { ...baseQuery(client, data.validState()), no_user_creation: 'true', is_redirect: 'false' });
+        await expect(again).toBeRejected('the user must still not exist');
+      });
+      await test.step('once the user exists (a sign-in without the flag), no_user_creation=true signs it in', async () => {
+        const created = await crossAuth(api, platform, fresh, { ...baseQuery(client, data.validState()), is_redirect: 'false' });
+        await expect(created).toHaveStatus(200);
+        const state = data.validState();
+        const existing = await crossAuth(api, platform, fresh, { ...baseQuery(client, state), no_user_creation: 'true', is_redirect: 'false' });
+        await expect(existing).toHaveStatus(200);
+        await expect(existing).toHaveLoginUrlWith({ redirectUri, state });
+      });
+    });
+
+    test('no_user_creation=false (the default): a new user is created and signed in', async ({ api, accounts, data, report }) => {
+      await report.describe({ endpoint, feature: 'no_user_creation', story: platform, source: NO_USER_CREATION_RULE, covers: [...platformCovers(platform), 'query.no_user_creation'] });
+      const state = data.validState();
+      const x = await crossAuth(api, platform, accounts.newPlatformUser(platform), { ...baseQuery(client, state), no_user_creation: 'false', is_redirect: 'false' });
+      await expect(x).toHaveStatus(200);
+      await expect(x).toHaveLoginUrlWith({ redirectUri, state });
+    });
+
+    for (const name of CROSS_AUTH_REQUIRED[platform]) {
+      test(`without ${name} is refused`, async ({ api, accounts, data, report }) => {
+        await report.describe({ endpoint, feature: `${name} required for ${platform}`, story: platform, source: src(name), covers: [`query.${name}`], expectation: true, severity: 'critical' });
+        const query: OAuthQuery = { ...platformQuery(accounts.platform(platform)), ...baseQuery(client, data.validState()), is_redirect: 'false' };
+        delete query[name];
+        const x = await api.call(endpoint, { provider: platform, query });
+        await expect(x).toBeRejected(`${platform} needs ${name}`);
+        await expect(x).toMatchExpectation('missingParameter');
+      });
+    }
+
+    if (CROSS_AUTH_REQUIRED[platform].includes('session_ticket')) {
+      for (const ticket of ['not base64!', 'ab-_cd-_', 'c2ltLXN0ZWFt=x']) {
+        test(`session_ticket ${JSON.stringify(ticket)} (not standard Base64) is refused`, async ({ api, accounts, data, report }) => {
+          await report.describe({ endpoint, feature: 'session_ticket is Base64', story: platform, source: SESSION_TICKET_RULE, covers: ['query.session_ticket'], expectation: true });
+          const x = await crossAuth(api, platform, accounts.platform(platform), { ...baseQuery(client, data.validState()), session_ticket: ticket, is_redirect: 'false' });
+          await expect(x).toBeRejected('"encoded according to the Base64 standard"');
+          await expect(x).toMatchExpectation('invalidParameter');
+        });
+      }
+    }
+  });
+}
+
+test.describe('cross_auth: platform and flags', () => {
+  for (const unknown of ['playstation', 'facebook', 'not-a-platform']) {
+    test(`unknown platform ${JSON.stringify(unknown)} is refused`, async ({ api, accounts, data, report }) => {
+      await report.describe({ endpoint, feature: 'the platform is steam, xbox or epicgames', story: 'any', source: CROSS_AUTH_PLATFORM_SOURCE, covers: ['path.oauth2_cross_social_provider_name'], expectation: true, severity: 'critical' });
+      const x = await crossAuth(api, unknown, accounts.platform('steam'), { ...baseQuery(client, data.validState()), is_redirect: 'false' });
+      await expect(x).toBeRejected(`${unknown} is not a documented platform`);
+      await expect(x).toMatchExpectation('unknownProvider');
+    });
+  }
+
+  for (const flag of ['is_redirect', 'no_user_creation'] as const) {
+    test(`${flag} that is not a boolean is refused`, async ({ api, accounts, data, report }) => {
+      await report.describe({ endpoint, feature: `${flag} is a boolean`, story: 'steam', source: flag === 'is_redirect' ? IS_REDIRECT_RULE : NO_USER_CREATION_RULE, covers: [`query.${flag}`], expectation: true });
+      const x = await crossAuth(api, 'steam', accounts.platform('steam'), { ...baseQuery(client, data.validState()), [flag]: 'maybe' });
+      await expect(x).toBeRejected(`${flag} is typed boolean`);
+      await expect(x).toMatchExpectation('invalidParameter');
+    });
+  }
+});
