@@ -13,7 +13,7 @@ import { oauthToken } from './routes/oauth-token.ts';
 import { usersMe } from './routes/users-me.ts';
 import { defaultRules, type World } from './rules.ts';
 import { CLIENTS, PROJECTS } from './seed.ts';
-import { startFakeNetworks } from './social/fake-networks.ts';
+import { startFakeNetworksThread } from './social/fake-networks-host.ts';
 import { SocialVerifier } from './social/verifier.ts';
 import { DEFAULT_STATE_LIMITS, SimState } from './state.ts';
 import { TokenIssuer } from './tokens.ts';
@@ -66,7 +66,7 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
   const defect: Defect | null = overrides.defect ? defectNamed(overrides.defect) : null;
   const options: SimOptions = { ...DEFAULT_OPTIONS, ...overrides, ...defect?.options };
   const rules = { ...defaultRules, ...defect?.rules };
-  const fake = await startFakeNetworks({ latencyMs: options.socialLatencyMs, outage: new Set(options.socialOutage), slowMs: options.socialSlowMs });
+  const fake = await startFakeNetworksThread({ latencyMs: options.socialLatencyMs, outage: new Set(options.socialOutage), slowMs: options.socialSlowMs });
   const world: World = {
     projects: new Map(PROJECTS.map((p) => [p.projectId, p])),
     clients: new Map(CLIENTS.map((c) => [c.clientId, c])),
@@ -93,7 +93,7 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
     } catch {
       return { id: 'other', answer: rules.errorAnswer(new ApiError('unknownRoute')) };
     }
-    if (url.pathname === '/_sim/health') return { id: 'other', answer: { status: 200, body: { status: 'ok', defect: options.defect } } };
+    if (url.pathname === '/_sim/health') return { id: 'other', answer: { status: 200, body: { status: 'ok', defect: options.defect, rss_bytes: process.memoryUsage().rss } } };
     const path = url.pathname.startsWith(`${BASE_PATH}/`) ? url.pathname.slice(BASE_PATH.length) : null;
     // A browser's CORS preflight (see cors.ts): answered before routing, whatever the path's methods are.
     if (req.method === 'OPTIONS' && path !== null) return { id: 'other', answer: preflightAnswer() };
@@ -144,9 +144,8 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      fake.server.closeAllConnections();
-      await new Promise<void>((resolve) => fake.server.close(() => resolve()));
       await ctx.verifier.close();
+      await fake.close();
     },
   };
 }
