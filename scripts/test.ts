@@ -34,9 +34,18 @@ const STEPS: Step[] = [
   { name: 'conformance vs simulator', command: ['npx', 'playwright', 'test', '--project=conformance'] },
 ];
 
+// `npm test -- --only unit` runs the steps whose name contains the word; the default is every step.
+const onlyIndex = process.argv.indexOf('--only');
+const only = onlyIndex >= 0 ? process.argv[onlyIndex + 1] : undefined;
+const selected = only ? STEPS.filter((s) => s.name.includes(only)) : STEPS;
+if (selected.length === 0) {
+  process.stderr.write(`npm test: no step matches --only ${only}; steps: ${STEPS.map((s) => s.name).join(', ')}\n`);
+  process.exit(2);
+}
+
 const results: { name: string; outcome: string; seconds: number }[] = [];
 let failed = false;
-for (const step of STEPS) {
+for (const step of selected) {
   const skip = step.skipUnless?.() ?? null;
   if (skip) {
     results.push({ name: step.name, outcome: `SKIPPED (${skip})`, seconds: 0 });
