@@ -35,6 +35,13 @@ function withClientApp(simulator: WebServer | undefined): WebServer[] {
   return servers;
 }
 
+/** `--defect <name>` for the simulator command line; the name goes into a shell command, so only kebab-case passes. */
+function simDefectFlag(name: string | undefined): string {
+  if (!name) return '';
+  if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`SIM_DEFECT: "${name}" is not a defect name (see npm run sim -- --list-defects)`);
+  return ` --defect ${name}`;
+}
+
 export default defineConfig({
   timeout: 30_000,
   expect: { timeout: 5_000 },
@@ -55,7 +62,8 @@ export default defineConfig({
   webServer: withClientApp(
     profile.kind === 'simulator'
       ? {
-          command: `npx tsx sim/main.ts --port ${simPort}`,
+          // SIM_DEFECT starts the simulator with one documented rule broken (`npm run verify:harness` sets it).
+          command: `npx tsx sim/main.ts --port ${simPort}${simDefectFlag(process.env.SIM_DEFECT)}`,
           url: `${new URL(profile.baseUrl).origin}/_sim/health`,
           // `npm start` runs one simulator for every stage and says so; otherwise CI always starts a fresh one.
           reuseExistingServer: !process.env.CI || process.env.SIMULATOR_ALREADY_RUNNING === '1',

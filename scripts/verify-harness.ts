@@ -1,0 +1,219 @@
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { PROJECT_ROOT } from '../lib/profile.ts';
+import { DEFECTS, type Defect } from '../sim/defects.ts';
+import { runPlaywright, type RunOutcome } from './verify-harness/playwright-run.ts';
+import { runK6RateLimit, k6Available } from './verify-harness/k6-run.ts';
+import { specFilesFor, E2E_AREAS, SLOW_DEFECT_GREP } from './verify-harness/suites-for-defect.ts';
+import { freePort, writeProfile } from './verify-harness/target-profiles.ts';
+
+/**
+ * `npm run verify:harness [-- --full] [--only a,b] [--jobs n]`: the harness checks itself. The conformance
+ * suites (and e2e where a defect touches the browser flow, and the k6 rate-limit script when k6 is present) run
+ * against the good simulator and against every defect mode of it (sim/defects.ts). A defect is detected when at
+ * least one check fails against it; the good simulator must pass everything in the same run. Prints the table
+ * defect → the checks that caught it; the last line is `harness detects N/M defects`; exits 1 unless N = M and
+ * the good simulator passed.
+ *
+ * Default (part of `npm test`): each defect runs the spec files of the rules it breaks (mapped in
+ * scripts/verify-harness/suites-for-defect.ts), the good simulator runs everything. `--full` (nightly): every
+ * defect against every suite.
+ */
+
+const { values: args } = parseArgs({
+  options: {
+    full: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    jobs: { type: 'string' },
+    workers: { type: 'string' },
+    'no-good': { type: 'boolean', default: false },
+    'max-failures': { type: 'string' },
+  },
+});
+
+const OUT = join(PROJECT_ROOT, 'reports/out/verify-harness');
+const full = args.full === true;
+/**
+ * Playwright replaces its worker process after every failed test, which costs seconds per failure; a few failed
+ * checks prove a defect is caught, so the fast mode stops a defect's run after that many. `--full` lists them all.
+ */
+const maxFailures = Number(args['max-failures'] ?? (full ? 0 : 1));
+const jobs = Number(args.jobs ?? Math.max(1, Math.min(3, cpus().length)));
+const names = args.only ? args.only.split(',').map((s) => s.trim()).filter(Boolean) : Object.keys(DEFECTS).sort();
+for (const name of names) if (!DEFECTS[name]) throw new Error(`--only: unknown defect "${name}" (npm run sim -- --list-defects)`);
+
+function specFiles(dir: string): string[] {
+  const root = join(PROJECT_ROOT, dir);
+  if (!existsSync(root)) return [];
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const entry of readdirSync(d)) {
+      const full = join(d, entry);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (entry.endsWith('.spec.ts')) out.push(relative(PROJECT_ROOT, full));
+    }
+  };
+  walk(root);
+  return out.sort();
+}
+
+const conformanceFiles = specFiles('conformance');
+const e2eFiles = specFiles('e2e');
+const chromiumPresent = existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium');
+
+interface Target {
+  name: string;
+  defect: Defect | null;
+}
+
+type StageOutcome = Pick<RunOutcome, 'failed' | 'errors' | 'passed' | 'seconds'> & { flaky?: string[] };
+
+interface TargetResult {
+  name: string;
+  defect: Defect | null;
+  dir: string;
+  env: Record<string, string>;
+  stages: { stage: string; outcome: StageOutcome }[];
+}
+
+/** Phase 1, for every target: the conformance suites (the defect's own files in the fast mode). */
+async function runConformance(target: Target): Promise<TargetResult> {
+  const dir = join(OUT, target.name);
+  rmSync(dir, { recursive: true, force: true });
+  const profile = writeProfile(dir, await freePort());
+  const env: Record<string, string> = { TARGET_PROFILE: profile, ...(target.defect ? { SIM_DEFECT: target.name } : {}), ALLURE_RESULTS_DIR: join(dir, 'allure-results') };
+  const result: TargetResult = { name: target.name, defect: target.defect, dir, env, stages: [] };
+  const files = target.defect && !full ? specFilesFor(target.name, target.defect, conformanceFiles) : conformanceFiles;
+  const grep = target.name === 'slow-answers' ? SLOW_DEFECT_GREP : undefined;
+  const outcome = await runPlaywright({
+    project: 'conformance', outDir: join(dir, 'conformance'), env: { ...env, E2E_CLIENT_APP: 'off' }, files, ...(grep ? { grep } : {}),
+    ...(target.defect && maxFailures > 0 ? { maxFailures } : {}),
+    workers: target.defect ? 1 : Number(args.workers ?? 2),
+    timeoutMs: (full || !target.defect ? 15 : 5) * 60_000,
+  });
+  result.stages.push({ stage: 'conformance', outcome });
+  return result;
+}
+
+/** Phase 2: the browser flows, one run at a time (the client app listens on the registered redirect URIs' fixed origin). */
+async function runE2e(result: TargetResult): Promise<void> {
+  const outcome = await runPlaywright({
+    project: 'e2e', outDir: join(result.dir, 'e2e'), env: { ...result.env, TARGET_PROFILE: writeProfile(join(result.dir, 'e2e'), await freePort()) },
+    files: e2eFiles, workers: 1, timeoutMs: 10 * 60_000, ...(result.defect && maxFailures > 0 ? { maxFailures } : {}),
+  });
+  result.stages.push({ stage: 'e2e', outcome });
+}
+
+/** Runs `task` over `items` with at most `limit` at a time, in order of the list. */async function pool<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await task(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+function failedChecks(r: TargetResult): { stage: string; title: string; reason: string; category: string }[] {
+  return r.stages.flatMap((s) => s.outcome.failed.map((f) => ({ stage: s.stage, ...f })));
+}
+
+function runErrors(r: TargetResult): string[] {
+  return r.stages.flatMap((s) => s.outcome.errors.map((e) => `${s.stage}: ${e}`));
+}
+
+function progress(r: TargetResult, stage?: string): void {
+  const failed = failedChecks(r);
+  const seconds = r.stages.reduce((sum, x) => sum + x.outcome.seconds, 0);
+  const verdict = r.defect === null ? (failed.length === 0 && runErrors(r).length === 0 ? 'passed' : 'FAILED') : failed.length > 0 ? `caught (${failed.length})` : 'not caught';
+  process.stdout.write(`  ${(stage ? `${r.name} + ${stage}` : r.name).padEnd(44)} ${verdict.padEnd(12)} ${seconds.toFixed(0).padStart(4)} s\n`);
+}
+
+async function main(): Promise<void> {
+  mkdirSync(OUT, { recursive: true });
+  if (conformanceFiles.length === 0) {
+    process.stdout.write('verify:harness: no conformance suites (conformance/**/*.spec.ts) to check the harness with\n');
+    process.stdout.write(`harness detects 0/${names.length} defects\n`);
+    process.exit(1);
+  }
+  process.stdout.write(
+    `verify:harness: ${full ? 'full' : 'fast'} mode, ${names.length} defects + the good simulator, ${jobs} at a time; ` +
+      `${conformanceFiles.length} conformance files, e2e ${e2eFiles.length > 0 && chromiumPresent ? 'yes' : 'no'}, k6 ${k6Available() ? 'yes' : 'no'}\n`,
+  );
+  const started = performance.now();
+  const targets: Target[] = [...(args['no-good'] ? [] : [{ name: 'good', defect: null }]), ...names.map((name) => ({ name, defect: DEFECTS[name]! }))];
+  // Slowest first, so the long runs do not end up alone at the tail.
+  const order = [...targets].sort((a, b) => Number(b.defect === null || b.name === 'slow-answers') - Number(a.defect === null || a.name === 'slow-answers'));
+  const results = await pool(order, jobs, async (t) => {
+    const r = await runConformance(t);
+    progress(r);
+    return r;
+  });
+
+  // The browser flows: in --full for the good simulator and every defect a browser can see; in the fast mode only as
+  // a second line for such defects the API suites missed (and then for the good simulator too, to rule out false alarms).
+  if (e2eFiles.length > 0 && chromiumPresent) {
+    const needsE2e = results.filter((r) => r.defect !== null && E2E_AREAS.includes(r.defect.area) && r.name !== 'slow-answers' && (full || failedChecks(r).length === 0));
+    const good = results.find((r) => r.defect === null);
+    for (const r of [...(good && needsE2e.length > 0 ? [good] : []), ...needsE2e]) {
+      await runE2e(r);
+      progress(r, 'e2e');
+    }
+  }
+  // The k6 rate-limit script, for the rate-limit defects and the good simulator, when k6 and the script are there.
+  if (k6Available()) {
+    for (const r of results.filter((x) => x.defect === null || x.defect.area === 'rate-limit')) {
+      r.stages.push({ stage: 'k6 ratelimit', outcome: await runK6RateLimit(join(r.dir, 'k6'), r.defect ? r.name : null) });
+      progress(r, 'k6 ratelimit');
+    }
+  }
+
+  const good = results.find((r) => r.defect === null);
+  const defects = results.filter((r) => r.defect !== null).sort((a, b) => a.name.localeCompare(b.name));
+  const caught = defects.filter((r) => failedChecks(r).length > 0);
+
+  process.stdout.write('\ndefect → checks that caught it\n');
+  for (const r of defects) {
+    const failed = failedChecks(r);
+    process.stdout.write(`${failed.length > 0 ? '✓' : '✗'} ${r.name}  (${r.defect!.swaps}: ${r.defect!.description})\n`);
+    if (failed.length === 0) {
+      const errors = runErrors(r);
+      process.stdout.write(`    NOT CAUGHT: no check failed${errors.length > 0 ? `; run errors: ${errors.join(' | ')}` : ''}\n`);
+    }
+    for (const f of failed.slice(0, 4)) process.stdout.write(`    ${f.stage} › ${f.title}\n      ${f.category === 'assertion' ? '' : `[${f.category}] `}${f.reason}\n`);
+    if (failed.length > 4) process.stdout.write(`    … and ${failed.length - 4} more (reports/out/verify-harness/summary.json)\n`);
+  }
+
+  let goodOk = true;
+  if (good) {
+    const failed = failedChecks(good);
+    const errors = runErrors(good);
+    const passed = good.stages.reduce((s, x) => s + x.outcome.passed, 0);
+    const flaky = good.stages.flatMap((s) => s.outcome.flaky ?? []);
+    goodOk = failed.length === 0 && errors.length === 0 && flaky.length === 0 && passed > 0;
+    process.stdout.write(`\ngood simulator: ${goodOk ? 'passed' : 'FAILED'} (${passed} passed, ${failed.length} failed, ${flaky.length} flaky, stages: ${good.stages.map((s) => s.stage).join(', ')})\n`);
+    for (const f of failed) process.stdout.write(`    false alarm: ${f.stage} › ${f.title}\n      ${f.reason}\n`);
+    for (const e of errors) process.stdout.write(`    run error: ${e}\n`);
+  } else {
+    process.stdout.write('\ngood simulator: not run (--no-good)\n');
+    goodOk = false;
+  }
+
+  const summary = {
+    mode: full ? 'full' : 'fast',
+    seconds: Math.round((performance.now() - started) / 1000),
+    good: good ? { passed: goodOk, failed: failedChecks(good), errors: runErrors(good) } : null,
+    defects: Object.fromEntries(defects.map((r) => [r.name, { description: r.defect!.description, swaps: r.defect!.swaps, caughtBy: failedChecks(r), errors: runErrors(r) }])),
+  };
+  writeFileSync(join(OUT, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  process.stdout.write(`\nwall time ${summary.seconds} s; details in ${relative(PROJECT_ROOT, join(OUT, 'summary.json'))}\n`);
+  process.stdout.write(`harness detects ${caught.length}/${defects.length} defects\n`);
+  process.exit(caught.length === defects.length && goodOk ? 0 : 1);
+}
+
+void main();
