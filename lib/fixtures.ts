@@ -6,7 +6,7 @@ import { ApiClient, exchangeTitle, renderExchange, type ExchangeSink } from './a
 import { DataBuilder, runSeed, seedFor, seededFaker } from './data-builders.ts';
 import { expect, useExpectations } from './matchers.ts';
 import { loadProfile, profilePathFromEnv, type Expectation, type TargetProfile } from './profile.ts';
-import { COVERS_LABEL, coversValue, labelsFor, type TestDescription } from './report-labels.ts';
+import { COVERS_LABEL, RUN_ENV, RUN_LABEL, coversValue, labelsFor, type TestDescription } from './report-labels.ts';
 
 /**
  * The suites' fixtures (Playwright `test.extend`): the target profile, the API client, accounts, the target's
@@ -100,7 +100,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       },
       async describe(description) {
         const { labels, link } = labelsFor(description);
-        await allure.labels(...labels);
+        await allure.labels(...labels, ...(process.env[RUN_ENV] ? [{ name: RUN_LABEL, value: process.env[RUN_ENV]! }] : []));
         await allure.link(link.url, link.name);
         described = true;
       },

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { SEED_ENV, runSeed } from './data-builders.ts';
 import { PROJECT_ROOT, loadProfile, profilePathFromEnv } from './profile.ts';
 import { probeTarget } from './target-probe.ts';
+import { RUN_ENV } from './report-labels.ts';
 
 /**
  * Before any Playwright stage: the target must answer (else the run stops at once, naming the URL), and the
@@ -28,8 +29,10 @@ export default async function globalSetup(): Promise<void> {
   const seed = runSeed();
   process.env[SEED_ENV] = String(seed);
   process.stdout.write(`faker seed: ${seed} (set ${SEED_ENV}=${seed} to reproduce the generated input)\n`);
+  const startedAt = Date.now();
+  process.env[RUN_ENV] = String(startedAt);
   const info: RunInfo = {
-    startedAt: Date.now(),
+    startedAt,
     seed,
     target: { name: profile.name, kind: profile.kind, baseUrl: profile.baseUrl },
     resultsDir: resolve(PROJECT_ROOT, process.env.ALLURE_RESULTS_DIR ?? 'reports/allure-results'),

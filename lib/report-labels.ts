@@ -41,6 +41,9 @@ export interface AllureLabel {
 }
 
 export const COVERS_LABEL = 'covers';
+/** Which run a result belongs to (the global setup's start time), so the coverage table reads only the latest run. */
+export const RUN_LABEL = 'harnessRun';
+export const RUN_ENV = 'HARNESS_RUN_ID';
 
 export function coversValue(endpoint: EndpointId, item: string): string {
   return `${endpoint} ${item}`;
@@ -56,6 +59,7 @@ export function labelsFor(description: TestDescription): { labels: AllureLabel[]
     { name: COVERS_LABEL, value: coversValue(description.endpoint, `document ${description.source.doc}`) },
   ];
   for (const item of description.covers ?? []) labels.push({ name: COVERS_LABEL, value: coversValue(description.endpoint, item) });
+  if (description.story !== 'any') labels.push({ name: COVERS_LABEL, value: coversValue(description.endpoint, `provider ${description.story}`) });
   if (description.expectation) labels.push({ name: 'tag', value: 'expectation' });
   const doc = DOCUMENTS[description.source.doc];
   return { labels, link: { url: doc.url, name: `${doc.title} (${description.source.item})` } };

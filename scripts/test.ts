@@ -32,6 +32,8 @@ const STEPS: Step[] = [
   { name: 'typecheck', command: ['npx', 'tsc', '-p', 'tsconfig.json'] },
   { name: 'unit tests', command: ['npx', 'tsx', '--test', '--test-reporter=spec', ...unitTests] },
   { name: 'conformance vs simulator', command: ['npx', 'playwright', 'test', '--project=conformance'] },
+  // The coverage table of that run: every documented parameter, provider and status checked at least once.
+  { name: 'conformance coverage', command: ['npx', 'tsx', 'scripts/coverage.ts'] },
 ];
 
 // `npm test -- --only unit` runs the steps whose name contains the word; the default is every step.
