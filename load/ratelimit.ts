@@ -1,11 +1,10 @@
 import { check } from 'k6';
-import exec from 'k6/execution';
 import http from 'k6/http';
 import { Counter, Rate } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import { rateLimitAnswerProblems } from './lib/checks.ts';
 import { accountFor, usableProviders } from './lib/credentials.ts';
-import { COMMON_OPTIONS, config, elapsedInScenarioMs, iterationId, secrets, send, summaryOutputs } from './lib/k6-runtime.ts';
+import { COMMON_OPTIONS, config, elapsedInScenarioMs, nextIteration, secrets, send, summaryOutputs } from './lib/k6-runtime.ts';
 import { pickProvider } from './lib/mix.ts';
 import {
   bandOf, DEFAULT_ONSET_OPTIONS, findOnset, judgeOnset, LIMITED_METRIC_PREFIX, planDuration, predictedOvershoot, rampPlan,
@@ -73,9 +72,9 @@ export default function (): void {
   const elapsed = elapsedInScenarioMs();
   const second = Math.floor(elapsed / 1000);
   const band = bandOf(scheduledRate(plan, elapsed / 1000), rl.expectedPerSecond, rl.tolerance);
-  const i = exec.scenario.iterationInTest;
-  const provider = pickProvider(providers, i);
-  const spec = jwtLoginRequest(config, provider, accountFor(secrets, provider, iterationId(), i)!, rl.projectId);
+  const { index, id } = nextIteration();
+  const provider = pickProvider(providers, index);
+  const spec = jwtLoginRequest(config, provider, accountFor(secrets, provider, id, index)!, rl.projectId);
   const res = send(spec, { responseCallback: expected });
   const isLimited = res.status === 429;
   sentPerSecond[second]?.add(1);

@@ -18,32 +18,48 @@ export function windowOf(elapsedMs: number, durationSeconds: number, windows: nu
 export interface DriftAnalysis {
   /** p95 per window, null where a window saw no request. */
   p95ByWindow: (number | null)[];
-  first: number | null;
-  last: number | null;
-  /** last / first; null when either is missing. */
+  /** Median p95 of the first and of the last third of the windows. */
+  start: number | null;
+  end: number | null;
+  /** end / start; null when either is missing. */
   ratio: number | null;
   ok: boolean;
   reason: string;
 }
 
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
 /**
- * Compares the p95 of the first and last windows. The first window includes warm-up, so a system that merely
- * warms up reads as an improvement, never as drift; a floor of 1 ms keeps microsecond noise on a fast local
- * target from reading as a large ratio.
+ * Drift is the median p95 of the last third of the windows against the first third: medians, because one
+ * window's p95 on a busy machine jumps around, and a trend is what a soak is after. It counts only when it is
+ * both a ratio above `maxRatio` and an increase above `minIncreaseMs`: on a fast local target, 3 ms becoming
+ * 9 ms is a large ratio and no drift anyone should act on.
  */
-export function analyseDrift(metrics: Record<string, { values?: Record<string, number> } | undefined>, windows: number, maxRatio: number): DriftAnalysis {
+export function analyseDrift(
+  metrics: Record<string, { values?: Record<string, number> } | undefined>,
+  windows: number,
+  maxRatio: number,
+  minIncreaseMs = 50,
+): DriftAnalysis {
   const p95ByWindow: (number | null)[] = [];
   for (let w = 0; w < windows; w++) {
     const values = metrics[windowMetricName(w)]?.values;
     p95ByWindow.push(values && typeof values['p(95)'] === 'number' ? values['p(95)'] : null);
   }
-  const present = p95ByWindow.filter((v): v is number => v !== null);
-  const first = present[0] ?? null;
-  const last = present.length > 1 ? present[present.length - 1]! : null;
-  if (first === null || last === null) {
-    return { p95ByWindow, first, last, ratio: null, ok: false, reason: 'fewer than two windows saw requests: no drift can be measured' };
+  const third = Math.max(1, Math.floor(windows / 3));
+  const pick = (from: number, to: number): number[] => p95ByWindow.slice(from, to).filter((v): v is number => v !== null);
+  const start = median(pick(0, third));
+  const end = median(pick(windows - third, windows));
+  if (start === null || end === null || windows < 2) {
+    return { p95ByWindow, start, end, ratio: null, ok: false, reason: 'the first or last windows saw no requests: no drift can be measured' };
   }
-  const ratio = Math.max(last, 1) / Math.max(first, 1);
-  const ok = ratio <= maxRatio;
-  return { p95ByWindow, first, last, ratio, ok, reason: `p95 went from ${first.toFixed(1)} ms (first window) to ${last.toFixed(1)} ms (last): x${ratio.toFixed(2)}, bound x${maxRatio}` };
+  const ratio = Math.max(end, 1) / Math.max(start, 1);
+  const drifted = ratio > maxRatio && end - start > minIncreaseMs;
+  const reason = `median p95 of the first ${third} window(s) ${start.toFixed(1)} ms, of the last ${third} ${end.toFixed(1)} ms: x${ratio.toFixed(2)} (drift when above x${maxRatio} and more than ${minIncreaseMs} ms)`;
+  return { p95ByWindow, start, end, ratio, ok: !drifted, reason };
 }

@@ -38,28 +38,46 @@ export const COMMON_OPTIONS = {
   noConnectionReuse: false,
 };
 
-/** VUs to pre-allocate for an arrival rate: enough for ~50 ms answers, never more than the run's maximum. */
-export function preAllocatedFor(rate: number): number {
-  return Math.min(config.maxVUs, Math.max(5, Math.ceil(rate * 0.05)));
+/**
+ * VUs to pre-allocate for the arrival-rate executors: all of them. A VU started mid-run first runs the init
+ * code (the script, spec/, the config), and on a busy load generator the rate dips while it does; the
+ * runner sizes maxVUs to the rate (load/run/plan.ts), so this costs memory only.
+ */
+export function preAllocatedFor(_rate: number): number {
+  return config.maxVUs;
 }
+
+const timeout = `${config.requestTimeoutMs}ms`;
 
 export function send(spec: RequestSpec, params: Partial<RefinedParams<ResponseType>> = {}): RefinedResponse<'text'> {
-  return http.request(spec.method, spec.url, spec.body, {
-    headers: spec.headers,
-    tags: spec.tags,
-    timeout: `${config.requestTimeoutMs}ms`,
-    ...params,
-    responseType: 'text',
-  }) as RefinedResponse<'text'>;
+  return http.request(spec.method, spec.url, spec.body, { headers: spec.headers, tags: spec.tags, timeout, ...params }) as RefinedResponse<'text'>;
 }
 
-/** A unique id for this iteration, across VUs, runs and (with execution segments) instances. */
-export function iterationId(): string {
-  return `${config.runId}-${exec.scenario.iterationInTest}`;
+/*
+ * Iteration numbering without k6/execution: reading `exec.scenario` builds an object on every call and cost
+ * as much CPU per request as the request itself (measured), so each VU counts its own iterations. The VU's
+ * random salt keeps ids unique across the instances of a distributed run, where VU numbers repeat.
+ */
+const vuSalt = Math.random().toString(36).slice(2, 8);
+let vuIteration = 0;
+let scenarioStartMs: number | undefined;
+
+export interface IterationRef {
+  /** Spreads the mix: distinct per VU and iteration. */
+  index: number;
+  /** Unique across VUs, runs and instances: minted accounts and `state` use it. */
+  id: string;
 }
 
+export function nextIteration(): IterationRef {
+  const n = vuIteration++;
+  return { index: n * 1009 + __VU, id: `${config.runId}-${vuSalt}-${__VU}-${n}` };
+}
+
+/** Milliseconds since the scenario started (read from k6/execution once per VU). */
 export function elapsedInScenarioMs(): number {
-  return Date.now() - exec.scenario.startTime;
+  scenarioStartMs ??= exec.scenario.startTime;
+  return Date.now() - scenarioStartMs;
 }
 
 /** handleSummary's answer: summary.json beside the run (with the harness section) and a short console text. */

@@ -25,6 +25,13 @@ export function planTraffic(config: LoadConfig, secrets: LoadSecrets, weights: M
   return { mix, providersOf };
 }
 
+/** The one check each mixed request gets, named per endpoint. */
+export function documentedAnswerCheckNames(): Record<EndpointId, string> {
+  const out = {} as Record<EndpointId, string>;
+  for (const e of ['jwtLogin', 'oauthLogin', 'crossAuth', 'oauthToken', 'usersMe'] as const) out[e] = `${e}: documented success answer (status and body)`;
+  return out;
+}
+
 export function nextRequest(config: LoadConfig, secrets: LoadSecrets, traffic: Traffic, iteration: number, id: string): { spec: RequestSpec; state: string } {
   const endpoint = pickWeighted(traffic.mix, spread(iteration));
   const provider = pickProvider(traffic.providersOf[endpoint]!, iteration);

@@ -117,9 +117,9 @@ export interface RunPlan {
   peakRate: number;
 }
 
-/** VUs for a peak arrival rate: about 0.1 s of answers in flight, at least 20, never past the hard cap. */
+/** VUs for a peak arrival rate: room for answers of 0.2 s on average, at least 20, never past the hard cap. */
 export function maxVUsFor(peakRate: number): number {
-  return Math.min(HARD_MAX_VUS, Math.max(20, Math.ceil(peakRate * 0.1)));
+  return Math.min(HARD_MAX_VUS, Math.max(20, Math.ceil(peakRate * 0.2)));
 }
 
 export function planRun(args: LoadArgs, profile: TargetProfile): RunPlan {

@@ -59,6 +59,8 @@ export interface RunOptions {
   /** Extra k6 arguments (the benchmark uses none; kept for the operator-style --execution-segment). */
   k6Args?: string[];
   log?: (line: string) => void;
+  /** Pass k6's console output through (default true; the benchmark keeps its own output short). */
+  showK6Output?: boolean;
 }
 
 export async function runLoad(args: LoadArgs, options: RunOptions = {}): Promise<RunResult> {
@@ -96,7 +98,9 @@ export async function runLoad(args: LoadArgs, options: RunOptions = {}): Promise
     const k6Args = ['run', '--quiet', '-e', `${LOAD_CONFIG_ENV}=${configPath}`, ...(options.k6Args ?? []), script];
     log(`load: ${relative(PROJECT_ROOT, script)} against ${config.target.baseUrl}: ${config.rate} req/s${config.ratelimit ? ' expected limit' : ''}, ${config.durationSeconds} s (${k6} ${k6Args.slice(0, 2).join(' ')} ...)`);
     const child = spawn(k6, k6Args, { cwd: PROJECT_ROOT, env: k6Env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const piping = Promise.all([pipeRedacted(child.stdout!, process.stdout, redactor), pipeRedacted(child.stderr!, process.stderr, redactor)]);
+    const show = options.showK6Output ?? true;
+    const sink = show ? null : { write: () => true } as unknown as NodeJS.WritableStream;
+    const piping = Promise.all([pipeRedacted(child.stdout!, sink ?? process.stdout, redactor), pipeRedacted(child.stderr!, sink ?? process.stderr, redactor)]);
     const k6ExitCode = await new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
     await piping;
     if (k6ExitCode !== 0) problems.push(`k6: ${describeK6Exit(k6ExitCode)}`);
