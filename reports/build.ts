@@ -81,14 +81,14 @@ export interface BuildResult {
   errors: string[];
 }
 
-export function buildReport(options: { target?: string; startedAt?: number } = {}): BuildResult {
+export function buildReport(options: { target?: string; startedAt?: number; env?: NodeJS.ProcessEnv } = {}): BuildResult {
   const manifests = readManifests();
   const counts = countResults(REPORT_PATHS.results);
   const gate = evaluateGate(counts);
   const environment = mergeEnvironment(manifests);
   environment['Quality gate'] = gate.passed ? 'passed' : `failed: ${gate.reasons.join(', ')}`;
   writeEnvironment(REPORT_PATHS.results, environment);
-  collectGlobalAttachments(REPORT_PATHS.globalAttachments);
+  collectGlobalAttachments(REPORT_PATHS.results, REPORT_PATHS.globalAttachments, options.env);
 
   process.stdout.write('\n▶ report: allure generate (browsable and single-file)\n');
   mkdirSync(join(REPORT_PATHS.history, '..'), { recursive: true });

@@ -1,21 +1,24 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../lib/profile.ts';
 
 /**
  * Files shown on the report's "Global Attachments" tab (Allure's `globalAttachments`): the coverage table of
- * the documents (scripts/coverage.ts, built from the results' `covers` labels) and whatever the stages left in
- * the folder during the run (the load stage's charts). A missing producer is skipped with a note on stderr.
+ * the documented contract, built by scripts/coverage.ts from the gathered results' `covers` labels. (The load
+ * charts travel with the load results themselves: the k6 summary converter attaches them.) A table that
+ * cannot be built is left out with a note; it never stops the report.
  */
-export function collectGlobalAttachments(dir: string): string[] {
+export function collectGlobalAttachments(resultsDir: string, dir: string, env: NodeJS.ProcessEnv = process.env): string[] {
   mkdirSync(dir, { recursive: true });
   const notes: string[] = [];
   const coverageScript = join(PROJECT_ROOT, 'scripts/coverage.ts');
+  const out = join(dir, 'coverage.md');
   if (existsSync(coverageScript)) {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', coverageScript], { cwd: PROJECT_ROOT, encoding: 'utf8' });
-    if (run.status === 0 && run.stdout.trim()) writeFileSync(join(dir, 'coverage.md'), run.stdout);
-    else notes.push(`coverage table not attached: scripts/coverage.ts exited with ${run.status}: ${run.stderr.trim().split('\n').pop() ?? ''}`);
+    const run = spawnSync(join(PROJECT_ROOT, 'node_modules/.bin/tsx'), [coverageScript, '--results', resultsDir, '--out', out], { cwd: PROJECT_ROOT, encoding: 'utf8', env });
+    // It exits 1 when a documented item went unchecked, after writing the table that shows which.
+    if (!existsSync(out)) notes.push(`coverage table not attached: scripts/coverage.ts exited with ${run.status}: ${run.stderr.trim().split('\n').pop() ?? ''}`);
+    else if (run.status !== 0) notes.push(`coverage table attached; ${run.stderr.trim().split('\n').pop() ?? ''}`);
   } else {
     notes.push('coverage table not attached: scripts/coverage.ts is not in this checkout');
   }

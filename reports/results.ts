@@ -23,9 +23,14 @@ export function addCounts(a: Counts, b: Counts): Counts {
 
 export const totalOf = (c: Counts): number => STATUSES.reduce((n, s) => n + c[s], 0);
 
-type StoredResult = Pick<TestResult, 'uuid' | 'historyId' | 'status' | 'stop' | 'labels'>;
+export type StoredResult = Pick<TestResult, 'uuid' | 'historyId' | 'status' | 'stop' | 'labels' | 'name' | 'attachments' | 'statusDetails' | 'steps'>;
 
-function readResults(dir: string): { file: string; result: StoredResult }[] {
+/** Every attachment of a result, its steps' included (allure-playwright puts them in steps). */
+export function attachmentsOf(r: { attachments?: TestResult['attachments']; steps?: TestResult['steps'] }): TestResult['attachments'] {
+  return [...(r.attachments ?? []), ...(r.steps ?? []).flatMap((step) => attachmentsOf(step))];
+}
+
+export function readResults(dir: string): { file: string; result: StoredResult }[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith('-result.json'))

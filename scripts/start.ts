@@ -63,7 +63,8 @@ async function main(): Promise<void> {
 
   let simulator: RunningSimulator | undefined;
   let profilePath = profile.path;
-  if (profile.kind === 'simulator') {
+  // The Playwright stages share this simulator; the load stage starts its own, with the rate limit each script needs.
+  if (profile.kind === 'simulator' && options.stages.some((s) => s !== 'load')) {
     try {
       simulator = await startSimulator(profile, join(PROJECT_ROOT, 'reports/out'));
     } catch (error) {
@@ -116,7 +117,7 @@ async function main(): Promise<void> {
     );
     process.exit(gate.passed ? 0 : 1);
   }
-  const result = buildReport({ target, startedAt: started });
+  const result = buildReport({ target, startedAt: started, env });
   process.stdout.write(`\n${result.summary}`);
   process.exit(result.gate.passed ? 0 : 1);
 }

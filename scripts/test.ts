@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { findChromium } from '../lib/chromium.ts';
 import { PROJECT_ROOT } from '../lib/profile.ts';
 
 /**
@@ -13,6 +14,8 @@ interface Step {
   command: string[];
   /** Why a step did not run; a step that is skipped says so in the summary and never counts as passed. */
   skipUnless?: () => string | null;
+  /** What the step needs and is missing, in one line: the step fails with it instead of running. */
+  failUnless?: () => string | null;
 }
 
 function findFiles(dir: string, suffix: string): string[] {
@@ -34,6 +37,19 @@ const STEPS: Step[] = [
   { name: 'conformance vs simulator', command: ['npx', 'playwright', 'test', '--project=conformance'] },
   // The coverage table of that run: every documented parameter, provider and status checked at least once.
   { name: 'conformance coverage', command: ['npx', 'tsx', 'scripts/coverage.ts'] },
+  // The browser flows in Debian's Chromium; without the browser this fails at once with the apt-get line.
+  {
+    name: 'e2e in chromium vs simulator',
+    command: ['npx', 'playwright', 'test', '--project=e2e'],
+    failUnless: () => {
+      const lookup = findChromium();
+      return lookup.found ? null : lookup.message;
+    },
+  },
+  // The main job end to end: every stage against the simulator, one report, the quality gate as exit code.
+  { name: 'main job (npm start) vs simulator', command: ['npm', 'start'] },
+  // The report that run built, opened in Chromium: its totals, every stage, a load result, an attachment.
+  { name: 'report opens in Chromium', command: ['npx', 'playwright', 'test', '--config', 'reports/playwright.report.config.ts'] },
 ];
 
 // `npm test -- --only unit` runs the steps whose name contains the word; the default is every step.
@@ -53,6 +69,13 @@ for (const step of selected) {
     results.push({ name: step.name, outcome: `SKIPPED (${skip})`, seconds: 0 });
     process.stdout.write(`\n── ${step.name}: skipped: ${skip}\n`);
     continue;
+  }
+  const missing = step.failUnless?.() ?? null;
+  if (missing) {
+    results.push({ name: step.name, outcome: 'FAILED (see the line above)', seconds: 0 });
+    process.stderr.write(`\n── ${step.name}: ${missing}\n`);
+    failed = true;
+    break;
   }
   process.stdout.write(`\n── ${step.name}: ${step.command.join(' ')}\n`);
   const started = Date.now();
