@@ -1,14 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT } from 'jose';
+import { hmacKey } from '../sim/tokens.ts';
 
 /**
  * The benchmark's baseline: a bare node:http server that reads the body and signs one HS256 JWT per request with
  * the same library the simulator uses. What the simulator adds on top (validation, the social network round trip,
  * state) is what the ratio measures.
  */
-const key = new Uint8Array(randomBytes(32));
+// Keyed the way the simulator keys jose (a WebCrypto key imported once), so the ratio compares servers, not key handling.
+const key = await hmacKey();
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));

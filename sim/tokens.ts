@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, webcrypto } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
 
 /**
@@ -40,8 +40,14 @@ export function stableSub(projectId: string, provider: string, socialId: string)
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** A fresh HS256 key for this run, imported once into WebCrypto (what jose signs with). */
+export function hmacKey(): Promise<CryptoKey> {
+  return webcrypto.subtle.importKey('raw', randomBytes(32), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']) as Promise<CryptoKey>;
+}
+
 export class TokenIssuer {
-  private readonly key = new Uint8Array(randomBytes(32));
+  // A WebCrypto key imported once: handed raw bytes or a KeyObject, jose imports one on every sign and verify.
+  private readonly key: Promise<CryptoKey> = hmacKey();
   private readonly bootId = randomUUID().slice(0, 8);
 
   /** `shapeClaims` is the simulator's `jwtClaims` rule: the seam a defect mode uses to break a claim. */
@@ -76,13 +82,13 @@ export class TokenIssuer {
       .setIssuedAt()
       .setExpirationTime(`${this.ttlSeconds}s`);
     if (extras.audience !== undefined) jwt.setAudience(extras.audience);
-    return jwt.sign(this.key);
+    return jwt.sign(await this.key);
   }
 
   /** Signature, issuer and expiry; `null` for anything else (bad signature, expired, not a JWT, another run's). */
   async verify(token: string): Promise<VerifiedToken | null> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(token, await this.key, { issuer: ISSUER, algorithms: ['HS256'] });
       const [session, boot] = String(payload.jti ?? '').split('.');
       if (boot !== this.bootId || !session) return null;
       return { claims: payload, session: Number(session) };
