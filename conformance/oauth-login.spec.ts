@@ -1,17 +1,15 @@
 import { isPlatform, socialBody } from '../lib/accounts.ts';
-import { mintAccount } from '../lib/credentials.ts';
 import { expect, targetProfile, test } from '../lib/fixtures.ts';
 import { decodeLoginJwt } from '../lib/jwt.ts';
 import { jwtOf } from '../lib/matchers.ts';
 import { codeFrom, exchangeCode } from '../lib/oauth-flow.ts';
-import type { SocialAccount } from '../lib/profile.ts';
 import { ERROR_BODY_SOURCE, PROVIDER_LIST_SOURCES, SOCIAL_REQUIRED_EXTRAS, param, type SocialProvider } from '../spec/index.ts';
 import { baseQuery } from './oauth-entries.ts';
 
 /**
  * POST /oauth2/social/{provider_name}/login_with_token (spec/documents/oauth2-login-with-token.md) over the
  * provider matrix: login_url → code → POST /oauth2/token → the user's JWT; the body's fields per provider;
- * malformed bodies; unknown providers; a social network that is down.
+ * malformed bodies; unknown providers.
  */
 
 const profile = targetProfile();
@@ -102,26 +100,4 @@ test.describe('[OAuth 2.0] login_with_token: request body', () => {
     await expect(x).toBeRejected('myspace is not a documented provider');
     await expect(x).toMatchExpectation('unknownProvider');
   });
-});
-
-test.describe('a social network that is down or too slow', () => {
-  // Only a target with a test social network can be told to fail; a real one is not taken down for a test.
-  const upstream = [
-    { title: 'down', id: 'outage' },
-    { title: 'slower than the server waits', id: 'slow' },
-  ];
-  for (const endpointId of ['jwtLogin', 'oauthLogin'] as const) {
-    for (const u of upstream) {
-      test(`${endpointId}: a network that is ${u.title} is answered inside the documented statuses, never a 5xx`, async ({ api, accounts, data, report }) => {
-        await report.describe({ endpoint: endpointId, feature: 'upstream failures stay documented', story: 'any', source: param(endpointId, 'access_token').source, covers: ['body.access_token'], expectation: true });
-        test.skip(profile.kind !== 'simulator', `target "${profile.name}" has no test social network that can be made to fail`);
-        const { provider } = accounts.anySocial();
-        const account = mintAccount(profile, provider, `${u.id}${data.faker.string.alphanumeric(10)}`) as SocialAccount;
-        const query = endpointId === 'jwtLogin' ? { projectId: profile.projectId } : baseQuery(client, data.validState());
-        const x = await api.call(endpointId, { provider, query, json: socialBody(account) });
-        await expect(x).toBeRejected(`the social network was ${u.title}`);
-        await expect(x).toMatchExpectation('socialNetworkUnavailable');
-      });
-    }
-  }
 });

@@ -27,7 +27,7 @@ function printfEscape(bytes: Buffer): string {
   let out = '';
   for (const b of bytes) {
     if (b >= 0x20 && b < 0x7f && b !== 0x27 && b !== 0x5c && b !== 0x25) out += String.fromCharCode(b);
-    else out += `\\x${b.toString(16).padStart(2, '0')}`;
+    else out += `\\${b.toString(8).padStart(3, '0')}`; // octal: the escape POSIX printf knows
   }
   return out;
 }

@@ -30,9 +30,19 @@ export interface TestDescription {
 export function severityFromWording(source: Source, expectation = false): Severity {
   if (expectation) return 'minor';
   const words = `${source.quote ?? ''} ${source.item}`;
-  if (/\b(required|must)\b/i.test(words)) return 'critical';
+  if (/\b(required|must)\b/i.test(words) || isRequiredParameter(source)) return 'critical';
   if (/\brecommended\b/i.test(words)) return 'minor';
   return 'normal';
+}
+
+/** A parameter the documents mark `required` (always or for a provider) is named by the source's item. */
+function isRequiredParameter(source: Source): boolean {
+  for (const endpoint of Object.values(ENDPOINTS)) {
+    if (endpoint.doc !== source.doc) continue;
+    const found = endpoint.params.find((p) => `${p.in}.${p.name}` === source.item);
+    if (found) return found.required !== false;
+  }
+  return false;
 }
 
 export interface AllureLabel {
