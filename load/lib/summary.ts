@@ -14,10 +14,30 @@ export interface K6MetricSummary {
 export interface K6Summary {
   metrics: Record<string, K6MetricSummary>;
   state?: { testRunDurationMs?: number };
-  root_group?: { checks?: { name: string; passes: number; fails: number }[]; groups?: unknown[] };
+  root_group?: K6Group;
   setup_data?: unknown;
   /** Added by our handleSummary: what the run was and what the script concluded. */
   harness?: HarnessSection;
+}
+
+export interface K6Check {
+  name: string;
+  passes: number;
+  fails: number;
+}
+
+export interface K6Group {
+  name: string;
+  checks?: K6Check[];
+  groups?: K6Group[];
+}
+
+/** Every check of the run, with the groups it sits in (`group › check`). */
+export function allChecks(group: K6Group | undefined, prefix = ''): K6Check[] {
+  if (!group) return [];
+  const here = (group.checks ?? []).map((c) => ({ ...c, name: prefix ? `${prefix} › ${c.name}` : c.name }));
+  const nested = (group.groups ?? []).flatMap((g) => allChecks(g, prefix ? `${prefix} › ${g.name}` : g.name));
+  return [...here, ...nested];
 }
 
 export interface HarnessSection {

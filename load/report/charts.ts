@@ -10,8 +10,8 @@ export interface RateSeriesPoint {
 }
 
 const W = 760;
-const H = 340;
-const M = { left: 60, right: 60, top: 40, bottom: 44 };
+const H = 360;
+const M = { left: 60, right: 60, top: 40, bottom: 62 };
 const PW = W - M.left - M.right;
 const PH = H - M.top - M.bottom;
 

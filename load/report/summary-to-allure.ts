@@ -6,7 +6,7 @@ import { FileSystemWriter } from 'allure-js-commons/sdk/reporter';
 import { DOCUMENTS } from '../../spec/index.ts';
 import { PROJECT_ROOT } from '../../lib/profile.ts';
 import { Redactor } from '../../lib/redact.ts';
-import { thresholdResults, type K6Summary } from '../lib/summary.ts';
+import { allChecks, thresholdResults, type K6Summary } from '../lib/summary.ts';
 import { driftChart, latencyChart, rateLimitChart } from './charts.ts';
 
 /**
@@ -99,7 +99,7 @@ export function buildResult(summary: K6Summary, k6ExitCode: number | null = null
     if (!t.ok) failures.push(`threshold ${t.metric}: ${t.expression} failed${value === undefined ? '' : ` (${stat} = ${round(value)})`}`);
     steps.push(step(`threshold ${t.metric}: ${t.expression}`, t.ok, params, stop, t.ok ? undefined : `${stat} = ${value === undefined ? 'n/a' : round(value)}`));
   }
-  for (const c of summary.root_group?.checks ?? []) {
+  for (const c of allChecks(summary.root_group)) {
     const ok = c.fails === 0;
     steps.push(step(`check: ${c.name}`, ok, [{ name: 'passes', value: String(c.passes) }, { name: 'fails', value: String(c.fails) }], stop, ok ? undefined : `${c.fails} of ${c.passes + c.fails} failed`));
   }
