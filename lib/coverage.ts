@@ -64,8 +64,8 @@ interface AllureResult {
   labels?: { name: string; value: string }[];
 }
 
-/** The `covers` labels of the passed tests of the latest run found in an Allure results folder. */
-export function readCoveredLabels(resultsDir: string): { counts: Map<string, number>; runId: string | null; tests: number } {
+/** The `covers` labels of the passed tests of the latest run (or of every run) found in an Allure results folder. */
+export function readCoveredLabels(resultsDir: string, allRuns = false): { counts: Map<string, number>; runId: string | null; tests: number } {
   const results: AllureResult[] = [];
   for (const file of readdirSync(resultsDir)) {
     if (!file.endsWith('-result.json')) continue;
@@ -81,7 +81,7 @@ export function readCoveredLabels(resultsDir: string): { counts: Map<string, num
   const counts = new Map<string, number>();
   let tests = 0;
   for (const r of results) {
-    if (runId === null || runOf(r) !== runId || r.status !== 'passed') continue;
+    if (runId === null || runOf(r) === undefined || (!allRuns && runOf(r) !== runId) || r.status !== 'passed') continue;
     tests++;
     for (const value of new Set((r.labels ?? []).filter((l) => l.name === COVERS_LABEL).map((l) => l.value))) counts.set(value, (counts.get(value) ?? 0) + 1);
   }

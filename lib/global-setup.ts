@@ -30,7 +30,8 @@ export default async function globalSetup(): Promise<void> {
   process.env[SEED_ENV] = String(seed);
   process.stdout.write(`faker seed: ${seed} (set ${SEED_ENV}=${seed} to reproduce the generated input)\n`);
   const startedAt = Date.now();
-  process.env[RUN_ENV] = String(startedAt);
+  // A job that runs the suite in shards sets one run id for all of them; otherwise this run's start names it.
+  process.env[RUN_ENV] ??= String(startedAt);
   const info: RunInfo = {
     startedAt,
     seed,

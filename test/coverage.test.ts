@@ -43,6 +43,7 @@ test('only passed tests of the latest run count; anything uncovered is listed', 
   assert.equal(counts.get('jwtLogin status 200'), 1);
   assert.equal(counts.get('jwtLogin query.payload'), undefined, 'a failed test proves nothing');
   assert.equal(counts.get('jwtLogin query.with_logout'), undefined, 'an older run does not count');
+  assert.equal(readCoveredLabels(dir, true).counts.get('jwtLogin query.with_logout'), 1, 'every run counts when asked (shards of one job)');
   const coverage = computeCoverage(coverageItems(profile.expectations), counts);
   const missing = uncovered(coverage).map((c) => `${c.endpoint} ${c.item}`);
   assert.ok(missing.includes('jwtLogin query.payload'));
