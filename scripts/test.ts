@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { findChromium } from '../lib/chromium.ts';
+import { k6MissingReason } from '../load/run/k6-binary.ts';
 import { PROJECT_ROOT } from '../lib/profile.ts';
 
 /**
@@ -34,6 +35,17 @@ const unitTests = findFiles(join(PROJECT_ROOT, 'test'), '.test.ts');
 const STEPS: Step[] = [
   { name: 'typecheck', command: ['npx', 'tsc', '-p', 'tsconfig.json'] },
   { name: 'unit tests', command: ['npx', 'tsx', '--test', '--test-reporter=spec', ...unitTests] },
+  // The k6 scripts against @types/k6 alone (no Node types): what k6 runs must not lean on Node.
+  { name: 'k6 scripts typecheck', command: ['npx', 'tsc', '-p', 'load/tsconfig.json'] },
+  // Real k6 runs, each against a simulator the command starts on a free port; skipped (never passed) without k6.
+  { name: 'k6 smoke.ts vs simulator', command: ['npx', 'tsx', 'scripts/load.ts', 'smoke', '--no-report'], skipUnless: k6MissingReason },
+  // 10 s of the 429 ramp at a 100 req/s limit; a burst of 0.2 s keeps a busy CI machine's stalls from reading as
+  // 429s below the limit, and the onset verdict allows for the overshoot that burst predicts.
+  {
+    name: 'k6 ratelimit.ts (10 s) vs simulator',
+    command: ['npx', 'tsx', 'scripts/load.ts', 'ratelimit', '--rate', '100', '--burst', '20', '--duration', '10', '--no-report'],
+    skipUnless: k6MissingReason,
+  },
   { name: 'conformance vs simulator', command: ['npx', 'playwright', 'test', '--project=conformance'] },
   // The coverage table of that run: every documented parameter, provider and status checked at least once.
   { name: 'conformance coverage', command: ['npx', 'tsx', 'scripts/coverage.ts'] },

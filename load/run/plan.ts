@@ -18,7 +18,8 @@ export const USAGE = `usage: npm run load -- <${LOAD_SCRIPTS.join('|')}> [option
   --duration <s>            run length in seconds (bounded by the profile's load.maxDurationSeconds and ${3600} s)
   --rate <rps>              arrival rate; for ratelimit: the expected limit (the ramp goes from 0.5x to 1.5x of it)
   --base-url <url>          an already running target instead of the profile's (a simulator profile then starts none)
-  --burst <n>               ratelimit: the target's bucket size, when known (sharpens the onset verdict)
+  --burst <n>               ratelimit: the target's bucket size, when known (sharpens the onset verdict); for the
+                            simulator this command starts: its burst (default: a twentieth of a second of --rate)
   --tolerance <f>           ratelimit: relative tolerance of the onset (default 0.1)
   --max-vus <n>             most VUs the arrival-rate executors may start
   --i-own-this-target       required (with the profile's load.allowNonLoopback) for a target that is not loopback
@@ -144,7 +145,7 @@ export function planRun(args: LoadArgs, profile: TargetProfile): RunPlan {
     const tolerance = args.tolerance ?? DEFAULT_TOLERANCE;
     if (startsSimulator || args.rate !== undefined) {
       // A limit the command knows: the simulator it starts with that limit, or the one the command names.
-      const burst = startsSimulator ? simulatorBurstFor(rate) : args.burst;
+      const burst = startsSimulator ? (args.burst ?? simulatorBurstFor(rate)) : args.burst;
       if (startsSimulator) simulator = { rateLimit: rate, burst: burst! };
       ratelimit = { projectId, expectedPerSecond: rate, tolerance, ...(burst !== undefined ? { burst } : {}) };
     } else {
