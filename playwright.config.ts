@@ -51,6 +51,8 @@ export default defineConfig({
   workers: process.env.PW_WORKERS ? Number(process.env.PW_WORKERS) : 2,
   outputDir: 'test-results',
   reporter: [
+    // First: redacts errors, text attachments and trace archives in place before any other reporter reads them.
+    ['./lib/redacting-reporter.ts'],
     [process.env.CI ? 'line' : 'list'],
     ['allure-playwright', { resultsDir, detail: false, suiteTitle: false }],
   ],
