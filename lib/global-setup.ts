@@ -28,7 +28,8 @@ export default async function globalSetup(): Promise<void> {
   }
   const seed = runSeed();
   process.env[SEED_ENV] = String(seed);
-  process.stdout.write(`faker seed: ${seed} (set ${SEED_ENV}=${seed} to reproduce the generated input)\n`);
+  // stderr: stdout may be a machine-readable reporter (--reporter=json).
+  process.stderr.write(`faker seed: ${seed} (set ${SEED_ENV}=${seed} to reproduce the generated input)\n`);
   const startedAt = Date.now();
   // A job that runs the suite in shards sets one run id for all of them; otherwise this run's start names it.
   process.env[RUN_ENV] ??= String(startedAt);
