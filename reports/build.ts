@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -53,19 +53,26 @@ export function stripAnalytics(html: string): string {
   return html.replace(ANALYTICS, '');
 }
 
-function generate(config: string, output: string): string | null {
+/** One `allure generate`; resolves to an error message, or null when the report is there. */
+function generate(config: string, output: string): Promise<string | null> {
   rmSync(output, { recursive: true, force: true });
   const cli = join(PROJECT_ROOT, 'node_modules/allure/cli.js');
-  const run = spawnSync(process.execPath, [cli, 'generate', '--config', config, REPORT_PATHS.results], {
-    cwd: PROJECT_ROOT,
-    encoding: 'utf8',
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [cli, 'generate', '--config', config, REPORT_PATHS.results], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    child.stdout.on('data', (c: Buffer) => (log += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (log += c.toString()));
+    child.once('error', (error) => done(`allure generate could not start: ${error.message}`));
+    child.once('exit', (code) => {
+      const index = join(output, 'index.html');
+      if (code !== 0 || !existsSync(index)) {
+        done(`allure generate --config ${relative(PROJECT_ROOT, config)} exited with ${code}: ${log.trim().split('\n').slice(-3).join(' / ')}`);
+        return;
+      }
+      writeFileSync(index, stripAnalytics(readFileSync(index, 'utf8')));
+      done(null);
+    });
   });
-  const index = join(output, 'index.html');
-  if (run.status !== 0 || !existsSync(index)) {
-    return `allure generate --config ${relative(PROJECT_ROOT, config)} exited with ${run.status}: ${(run.stderr || run.stdout).trim().split('\n').slice(-3).join(' / ')}`;
-  }
-  writeFileSync(index, stripAnalytics(readFileSync(index, 'utf8')));
-  return null;
 }
 
 function historyRuns(): number {
@@ -81,7 +88,7 @@ export interface BuildResult {
   errors: string[];
 }
 
-export function buildReport(options: { target?: string; startedAt?: number; env?: NodeJS.ProcessEnv } = {}): BuildResult {
+export async function buildReport(options: { target?: string; startedAt?: number; env?: NodeJS.ProcessEnv } = {}): Promise<BuildResult> {
   const manifests = readManifests();
   const counts = countResults(REPORT_PATHS.results);
   const gate = evaluateGate(counts);
@@ -92,18 +99,20 @@ export function buildReport(options: { target?: string; startedAt?: number; env?
 
   process.stdout.write('\n▶ report: allure generate (browsable and single-file)\n');
   mkdirSync(join(REPORT_PATHS.history, '..'), { recursive: true });
-  const errors: string[] = [];
-  const htmlError = generate(join(PROJECT_ROOT, 'reports/allurerc.ts'), REPORT_PATHS.html);
-  if (htmlError) errors.push(htmlError);
-  const singleError = generate(join(PROJECT_ROOT, 'reports/allurerc.single-file.ts'), REPORT_PATHS.singleFile);
-  if (singleError) errors.push(singleError);
+  // Both variants at once: they read the same results and write different folders (only the browsable one
+  // appends to the history).
+  const [htmlError, singleError] = await Promise.all([
+    generate(join(PROJECT_ROOT, 'reports/allurerc.ts'), REPORT_PATHS.html),
+    generate(join(PROJECT_ROOT, 'reports/allurerc.single-file.ts'), REPORT_PATHS.singleFile),
+  ]);
+  const errors = [htmlError, singleError].filter((e): e is string => e !== null);
 
   // A run whose report could not be built does not pass, whatever its tests say.
   const finalGate: GateVerdict = errors.length > 0 ? { passed: false, reasons: [...gate.reasons, 'the report could not be built'] } : gate;
   const htmlIndex = htmlError ? null : relative(PROJECT_ROOT, join(REPORT_PATHS.html, 'index.html'));
   const singleFileIndex = singleError ? null : relative(PROJECT_ROOT, join(REPORT_PATHS.singleFile, 'index.html'));
   const summary = formatSummary({
-    target: options.target ?? environment['Target'] ?? 'unknown',
+    target: options.target ?? `${environment['Target'] ?? 'unknown'} (${environment['Target base URL'] ?? 'base URL unknown'})`,
     stages: stageLines(manifests),
     gate: finalGate,
     report: { html: htmlIndex, singleFile: singleFileIndex, errors },
@@ -120,7 +129,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     process.stderr.write(`no results to build a report from: ${relative(PROJECT_ROOT, REPORT_PATHS.results)} does not exist (run npm start first)\n`);
     process.exit(1);
   }
-  const result = buildReport();
+  const result = await buildReport();
   process.stdout.write(`\n${result.summary}`);
   process.exit(result.gate.passed ? 0 : 1);
 }

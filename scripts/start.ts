@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     );
     process.exit(gate.passed ? 0 : 1);
   }
-  const result = buildReport({ target, startedAt: started, env });
+  const result = await buildReport({ target, startedAt: started, env });
   process.stdout.write(`\n${result.summary}`);
   process.exit(result.gate.passed ? 0 : 1);
 }
