@@ -23,6 +23,22 @@ const client = profile.oauth.singleRedirect;
 const registered = new Set([...profile.oauth.singleRedirect.redirectUris, ...profile.oauth.multiRedirect.redirectUris]);
 const knownClientIds = new Set([profile.oauth.singleRedirect, profile.oauth.multiRedirect, profile.rateLimit?.client].filter(Boolean).map((c) => String(c!.clientId)));
 
+/** The values of a platform field the profile's accounts use (a junk value equal to one would be valid). */
+function platformValues(field: 'appId' | 'deploymentId'): Set<string> {
+  const values = new Set<string>();
+  for (const list of [...Object.values(profile.credentials), ...Object.values(profile.newPlatformUsers)]) {
+    for (const account of list ?? []) {
+      const value = (account as Record<string, unknown>)[field];
+      if (typeof value === 'string') values.add(value);
+    }
+  }
+  for (const templates of Object.values(profile.credentialTemplates)) {
+    const value = templates[field];
+    if (typeof value === 'string') values.add(value);
+  }
+  return values;
+}
+
 /**
  * What the documents require of a junk value: `reject` (outside the documented type, set or registration, or a
  * credential nobody issued), `state` (refused when 8 characters or fewer, else returned exactly), or `any`
@@ -46,11 +62,11 @@ const POLICIES: Record<string, { policy: Policy; valid?: (v: string) => boolean 
   scope: { policy: 'any' },
   session_ticket: { policy: 'reject' },
   audience: { policy: 'any' },
-  app_id: { policy: 'reject' },
+  app_id: { policy: 'reject', valid: (v) => platformValues('appId').has(v) },
   code: { policy: 'reject' },
   is_redirect: { policy: 'reject', valid: (v) => v === 'true' || v === 'false' },
   no_user_creation: { policy: 'reject', valid: (v) => v === 'true' || v === 'false' },
-  deployment_id: { policy: 'reject' },
+  deployment_id: { policy: 'reject', valid: (v) => platformValues('deploymentId').has(v) },
 };
 
 /** The provider (or platform) a parameter is exercised with: the one that needs it. */

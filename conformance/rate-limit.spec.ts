@@ -52,7 +52,8 @@ for (const t of targets) {
     await withFileLock(`ratelimit ${profile.baseUrl} ${limit.projectId} ${client.clientId}`, async () => {
       // A full bucket first: whatever ran before (another repeat, another endpoint on the same client) has refilled.
       await sleep(Math.ceil((burst / limit.expectedPerSecond) * 1000) + 250);
-      const count = burst + Math.ceil(limit.expectedPerSecond) * 2 + 5;
+      // Enough that even a slow machine (requests spread over a few seconds of refill) goes past the limit.
+      const count = burst + Math.ceil(limit.expectedPerSecond) * 4 + 10;
       const answers = await Promise.all(Array.from({ length: count }, send));
       const accepted = answers.filter((x) => x.status < 300 || x.status === 302);
       const limited = answers.filter((x) => x.status === 429);
