@@ -2,8 +2,8 @@ import { check, group } from 'k6';
 import http from 'k6/http';
 import type { Options } from 'k6/options';
 import { hasDocumentedSuccessBody, header, isDocumentedErrorBody, isSuccessStatus, loginUrlCarries, parseJson } from './lib/checks.ts';
-import { accountFor, usableProviders } from './lib/credentials.ts';
-import { COMMON_OPTIONS, config, secrets, send, summaryOutputs } from './lib/k6-runtime.ts';
+import { accountFor } from './lib/credentials.ts';
+import { COMMON_OPTIONS, config, requireSecrets, secrets, send, summaryOutputs } from './lib/k6-runtime.ts';
 import { crossAuthRequest, jwtLoginRequest, oauthLoginRequest, queryParam, stateFor, tokenExchangeRequest, usersMeRequest, type RequestSpec } from './lib/requests.ts';
 import type { K6Summary } from './lib/summary.ts';
 
@@ -25,8 +25,8 @@ export const options: Options = {
   },
 };
 
-const social = usableProviders(secrets, config.providers);
-const platforms = usableProviders(secrets, config.platforms);
+const social = config.providers;
+const platforms = config.platforms;
 let sequence = 0;
 const nextId = (): string => `${config.runId}-smoke-${sequence++}`;
 
@@ -48,6 +48,7 @@ function tokenCheck(jwt: unknown, via: string): void {
 }
 
 export default function (): void {
+  requireSecrets();
   group('JWT login, every provider', () => {
     for (const provider of social) {
       const body = expectSuccess(jwtLoginRequest(config, provider, accountFor(secrets, provider, nextId(), 0)!), '') as { token?: string } | undefined;

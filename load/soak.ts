@@ -3,7 +3,7 @@ import { Trend } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import { hasDocumentedSuccessBody, isSuccessStatus, parseJson } from './lib/checks.ts';
 import { analyseDrift, windowMetricName, windowOf } from './lib/drift.ts';
-import { COMMON_OPTIONS, config, elapsedInScenarioMs, nextIteration, preAllocatedFor, secrets, send, summaryOutputs } from './lib/k6-runtime.ts';
+import { COMMON_OPTIONS, config, requireSecrets, elapsedInScenarioMs, nextIteration, preAllocatedFor, secrets, send, summaryOutputs } from './lib/k6-runtime.ts';
 import type { K6Summary } from './lib/summary.ts';
 import { documentedAnswerCheckNames, nextRequest, planTraffic } from './lib/traffic.ts';
 
@@ -16,7 +16,7 @@ import { documentedAnswerCheckNames, nextRequest, planTraffic } from './lib/traf
 
 if (!config.soak) throw new Error('soak.ts: the run config has no soak section (run it through `npm run load -- soak`)');
 const soak = config.soak;
-const traffic = planTraffic(config, secrets);
+const traffic = planTraffic(config);
 const { latency } = config.slo;
 const CHECK_NAMES = documentedAnswerCheckNames();
 
@@ -45,6 +45,7 @@ export const options: Options = {
 };
 
 export default function (): void {
+  requireSecrets();
   const elapsed = elapsedInScenarioMs();
   const { index, id } = nextIteration();
   const { spec, state } = nextRequest(config, secrets, traffic, index, id);

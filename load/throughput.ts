@@ -1,7 +1,7 @@
 import { check } from 'k6';
 import type { Options } from 'k6/options';
 import { hasDocumentedSuccessBody, isSuccessStatus, parseJson } from './lib/checks.ts';
-import { COMMON_OPTIONS, config, nextIteration, preAllocatedFor, send, summaryOutputs } from './lib/k6-runtime.ts';
+import { COMMON_OPTIONS, config, requireSecrets, nextIteration, preAllocatedFor, send, summaryOutputs } from './lib/k6-runtime.ts';
 import { documentedAnswerCheckNames } from './lib/traffic.ts';
 import { latencyByEndpoint, type K6Summary } from './lib/summary.ts';
 import { nextRequest, planTraffic } from './lib/traffic.ts';
@@ -13,7 +13,7 @@ import { secrets } from './lib/k6-runtime.ts';
  *   npm run load -- throughput --rate 200 --duration 60
  */
 
-const traffic = planTraffic(config, secrets);
+const traffic = planTraffic(config);
 const { latency } = config.slo;
 const CHECK_NAMES = documentedAnswerCheckNames();
 
@@ -42,6 +42,7 @@ export const options: Options = {
 };
 
 export default function (): void {
+  requireSecrets();
   const { index, id } = nextIteration();
   const { spec, state } = nextRequest(config, secrets, traffic, index, id);
   const res = send(spec);

@@ -47,7 +47,7 @@ function measured(summaryPath: string): Measured {
 function prebuildRequests(baseUrl: string, path: string, round: number): void {
   const plan = planRun(parseLoadArgs(['throughput', '--rate', String(rate), '--duration', String(duration), '--base-url', baseUrl]), loadProfile());
   const config: LoadConfig = { ...plan.config, outDir: '', runId: `bare${Date.now()}r${round}` };
-  const traffic = planTraffic(config, plan.secrets);
+  const traffic = planTraffic(config);
   const list = [];
   for (let i = 0; i < Math.ceil(rate * duration * 1.05); i++) {
     const { spec } = nextRequest(config, plan.secrets, traffic, i, `${config.runId}-${i}`);

@@ -2,14 +2,19 @@ import { ProfileError } from '../lib/profile.ts';
 import { SafetyError } from '../load/lib/safety.ts';
 import { K6NotFoundError } from '../load/run/k6-binary.ts';
 import { parseLoadArgs, USAGE, UsageError } from '../load/run/plan.ts';
-import { runLoad } from '../load/run/runner.ts';
+import { archiveLoad, runLoad } from '../load/run/runner.ts';
 
 /** `npm run load -- <script> [--target <profile.json>] [--duration <s>] [--rate <rps>] ...`: one k6 script. */
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv.includes('--help') || argv.includes('-h')) return void process.stdout.write(`${USAGE}\n`);
   try {
-    const result = await runLoad(parseLoadArgs(argv));
+    const args = parseLoadArgs(argv);
+    if (args.archive !== undefined) {
+      process.stdout.write(`load: wrote ${await archiveLoad(args)}\n`);
+      return;
+    }
+    const result = await runLoad(args);
     process.exit(result.exitCode);
   } catch (error) {
     if (error instanceof UsageError) {

@@ -4,6 +4,7 @@ import { LOAD_CONFIG_ENV, LOAD_SECRETS_ENV, parseLoadConfig, parseLoadSecrets, t
 import { clampDuration, clampRate, clampVUs } from './safety.ts';
 import { textSummary, type HarnessSection, type K6Summary } from './summary.ts';
 import type { RequestSpec } from './requests.ts';
+import { missingCredentials } from './traffic.ts';
 
 /**
  * The k6 side of every script: reading the run's config (a JSON file `open()`ed in the init context) and
@@ -26,6 +27,20 @@ function readConfig(): LoadConfig {
 
 export const config: LoadConfig = readConfig();
 export const secrets: LoadSecrets = parseLoadSecrets(__ENV[LOAD_SECRETS_ENV]);
+
+let secretsChecked = false;
+/**
+ * Called at the top of every iteration: the first one stops the test, with the reason, when the secrets do not
+ * cover the config (LOAD_SECRETS unset in a k6-operator pod, say). Not in init: `k6 archive` runs init without them.
+ */
+export function requireSecrets(): void {
+  if (secretsChecked) return;
+  secretsChecked = true;
+  const missing = missingCredentials(config, secrets);
+  if (missing.length > 0) {
+    exec.test.abort(`${LOAD_SECRETS_ENV} holds no credentials for ${missing.join(', ')}: \`npm run load\` sets it from the target profile; under k6-operator it comes from the Secret (load/README.md)`);
+  }
+}
 
 /**
  * Options every script shares. `url` is left out of the system tags: cross_auth carries the session ticket in

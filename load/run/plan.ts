@@ -24,7 +24,9 @@ export const USAGE = `usage: npm run load -- <${LOAD_SCRIPTS.join('|')}> [option
   --max-vus <n>             most VUs the arrival-rate executors may start
   --i-own-this-target       required (with the profile's load.allowNonLoopback) for a target that is not loopback
   --no-dashboard            do not export k6's web dashboard HTML
-  --no-report               do not write Allure results`;
+  --no-report               do not write Allure results
+  --archive <file.tar>      do not run: write a k6 archive (script, helpers, spec/, config) for k6-operator
+  --write-secrets <file>    with --archive: write the LOAD_SECRETS value for a Kubernetes Secret (mode 0600)`;
 
 export interface LoadArgs {
   script: LoadScriptName;
@@ -38,6 +40,8 @@ export interface LoadArgs {
   iOwnThisTarget: boolean;
   dashboard: boolean;
   report: boolean;
+  archive?: string;
+  writeSecrets?: string;
 }
 
 export class UsageError extends Error {}
@@ -67,6 +71,8 @@ export function parseLoadArgs(argv: string[]): LoadArgs {
         'i-own-this-target': { type: 'boolean' },
         'no-dashboard': { type: 'boolean' },
         'no-report': { type: 'boolean' },
+        archive: { type: 'string' },
+        'write-secrets': { type: 'string' },
       },
     });
   } catch (error) {
@@ -90,6 +96,8 @@ export function parseLoadArgs(argv: string[]): LoadArgs {
     iOwnThisTarget: values['i-own-this-target'] === true,
     dashboard: values['no-dashboard'] !== true,
     report: values['no-report'] !== true,
+    ...(values.archive !== undefined ? { archive: values.archive } : {}),
+    ...(values['write-secrets'] !== undefined ? { writeSecrets: values['write-secrets'] } : {}),
   };
 }
 
@@ -118,13 +126,14 @@ export interface RunPlan {
   peakRate: number;
 }
 
-/** VUs for a peak arrival rate: room for answers of 0.2 s on average, at least 20, never past the hard cap. */
+/** VUs for a peak arrival rate: room for answers of 0.2 s on average, at least 40, never past the hard cap. */
 export function maxVUsFor(peakRate: number): number {
-  return Math.min(HARD_MAX_VUS, Math.max(20, Math.ceil(peakRate * 0.2)));
+  return Math.min(HARD_MAX_VUS, Math.max(40, Math.ceil(peakRate * 0.2)));
 }
 
 export function planRun(args: LoadArgs, profile: TargetProfile): RunPlan {
-  const startsSimulator = profile.kind === 'simulator' && args.baseUrl === undefined;
+  // An archive runs elsewhere (k6-operator): it never targets a simulator this command would start.
+  const startsSimulator = profile.kind === 'simulator' && args.baseUrl === undefined && args.archive === undefined;
   const baseUrl = args.baseUrl ?? profile.baseUrl;
   if (!/^https?:\/\/\S+\/api$/.test(baseUrl)) throw new UsageError(`--base-url must be an http(s) URL ending in /api, got ${baseUrl}`);
   // The simulator this command starts listens on 127.0.0.1; any other target goes through the safety rule.
@@ -162,13 +171,15 @@ export function planRun(args: LoadArgs, profile: TargetProfile): RunPlan {
     throw new Error('ratelimit: ramp plan does not cover the duration'); // cannot happen; guards the arithmetic
   }
 
+  const hasCredentials = (p: string): boolean => profile.credentialTemplates[p] !== undefined || (profile.credentials[p]?.length ?? 0) > 0;
   const client = profile.oauth.singleRedirect;
   const config: RunPlan['config'] = {
     script: args.script,
     target: { name: profile.name, kind: profile.kind, baseUrl },
     projectId: profile.projectId,
-    providers: profile.providers,
-    platforms: [...CROSS_AUTH_PLATFORMS],
+    // Only what the profile holds credentials (or templates) for: the mix and its thresholds follow from these.
+    providers: profile.providers.filter(hasCredentials),
+    platforms: CROSS_AUTH_PLATFORMS.filter(hasCredentials),
     oauthClient: { clientId: client.clientId, redirectUri: client.redirectUris[0]! },
     rate,
     durationSeconds,

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DEFAULT_PROFILE_PATH, loadProfile, PROJECT_ROOT } from '../../lib/profile.ts';
 import { Redactor } from '../../lib/redact.ts';
@@ -61,6 +61,30 @@ export interface RunOptions {
   log?: (line: string) => void;
   /** Pass k6's console output through (default true; the benchmark keeps its own output short). */
   showK6Output?: boolean;
+}
+
+/**
+ * `--archive`: the same script and config packed by `k6 archive` for k6-operator (see load/README.md). The
+ * config's outDir is the pod's /tmp; secrets stay out of the archive: `--write-secrets` writes the value of
+ * LOAD_SECRETS to a file of mode 0600 for `kubectl create secret`, and nothing else holds it.
+ */
+export async function archiveLoad(args: LoadArgs, options: RunOptions = {}): Promise<string> {
+  const env = options.env ?? process.env;
+  const k6 = findK6(env);
+  const profile = loadProfile(resolveProfilePath(args, env, DEFAULT_PROFILE_PATH), env);
+  const plan = planRun(args, profile);
+  const runId = `${args.script}-${stamp()}`;
+  const workDir = join(PROJECT_ROOT, 'load', 'out', `${runId}-archive`);
+  mkdirSync(workDir, { recursive: true });
+  const configPath = join(workDir, 'config.json');
+  writeFileSync(configPath, `${JSON.stringify({ ...plan.config, outDir: '/tmp', runId } satisfies LoadConfig, null, 2)}\n`);
+  const archive = resolve(args.archive!);
+  const script = join(PROJECT_ROOT, 'load', `${args.script}.ts`);
+  const code = await new Promise<number | null>((done) =>
+    spawn(k6, ['archive', '-e', `${LOAD_CONFIG_ENV}=${configPath}`, '-O', archive, script], { cwd: PROJECT_ROOT, stdio: 'inherit', env: { ...env, K6_NO_USAGE_REPORT: 'true' } }).once('close', done));
+  if (code !== 0) throw new Error(`k6 archive exited with ${code}`);
+  if (args.writeSecrets) writeFileSync(resolve(args.writeSecrets), JSON.stringify(plan.secrets), { mode: 0o600 });
+  return archive;
 }
 
 export async function runLoad(args: LoadArgs, options: RunOptions = {}): Promise<RunResult> {
