@@ -1,0 +1,100 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Looks for canary secrets in everything a run leaves behind: every file under the given folders, read as bytes,
+ * and every entry of every zip among them (Playwright traces), for the canaries as written, percent-encoded,
+ * JSON-escaped and Base64-encoded at any alignment, and for anything shaped like a JWT.
+ */
+
+export interface Finding {
+  file: string;
+  what: string;
+  excerpt: string;
+}
+
+/** Base64 of `text` as it appears inside a longer Base64 string, at each of the three byte alignments. */
+export function base64Variants(text: string): string[] {
+  const out: string[] = [];
+  for (let pad = 0; pad < 3; pad++) {
+    const encoded = Buffer.from('\0'.repeat(pad) + text, 'utf8').toString('base64');
+    // Keep only the characters whose 6 bits all come from the text (not from the bytes around it).
+    const stable = encoded.slice(Math.ceil((8 * pad) / 6), Math.floor((8 * (pad + Buffer.byteLength(text))) / 6));
+    if (stable.length >= 8) out.push(stable);
+    out.push(stable.replace(/\+/g, '-').replace(/\//g, '_')); // base64url
+  }
+  return [...new Set(out)];
+}
+
+export function needlesFor(canaries: readonly string[]): { needle: string; what: string }[] {
+  const needles: { needle: string; what: string }[] = [];
+  for (const canary of canaries) {
+    needles.push({ needle: canary, what: `canary ${canary}` });
+    needles.push({ needle: encodeURIComponent(canary), what: `canary ${canary} (percent-encoded)` });
+    for (const b64 of base64Variants(canary)) needles.push({ needle: b64, what: `canary ${canary} (Base64 ${b64})` });
+  }
+  return needles.filter((n, i, all) => all.findIndex((m) => m.needle === n.needle) === i);
+}
+
+/** A signed JWT (three Base64url parts, the first two JSON objects): the simulator's tokens look like this. */
+const JWT = /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/g;
+
+function files(dir: string): string[] {
+  const out: string[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const entry of entries) {
+    const full = join(dir, entry);
+    if (statSync(full).isDirectory()) out.push(...files(full));
+    else out.push(full);
+  }
+  return out;
+}
+
+function scanText(label: string, text: string, needles: readonly { needle: string; what: string }[], findings: Finding[]): void {
+  for (const { needle, what } of needles) {
+    const at = text.indexOf(needle);
+    if (at >= 0) findings.push({ file: label, what, excerpt: text.slice(Math.max(0, at - 60), at + needle.length + 20).replace(/\s+/g, ' ') });
+  }
+  for (const match of text.matchAll(JWT)) {
+    findings.push({ file: label, what: 'a JWT', excerpt: `${match[0].slice(0, 40)}…` });
+    break;
+  }
+}
+
+function zipEntries(zip: string): { name: string; bytes: Buffer }[] {
+  const names = execFileSync('zipinfo', ['-1', zip], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 }).split('\n').filter((n) => n && !n.endsWith('/'));
+  return names.map((name) => ({ name, bytes: execFileSync('unzip', ['-p', zip, name], { maxBuffer: 512 * 2 ** 20 }) }));
+}
+
+export interface ScanResult {
+  findings: Finding[];
+  filesScanned: number;
+  zipEntriesScanned: number;
+}
+
+export function scanForCanaries(dirs: readonly string[], canaries: readonly string[]): ScanResult {
+  const needles = needlesFor(canaries);
+  const result: ScanResult = { findings: [], filesScanned: 0, zipEntriesScanned: 0 };
+  for (const dir of dirs) {
+    for (const file of files(dir)) {
+      const bytes = readFileSync(file);
+      result.filesScanned++;
+      if (bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
+        for (const entry of zipEntries(file)) {
+          result.zipEntriesScanned++;
+          scanText(`${file}!${entry.name}`, entry.bytes.toString('latin1'), needles, result.findings);
+        }
+      } else {
+        // latin1 keeps every byte, so a canary inside binary data is still found.
+        scanText(file, bytes.toString('latin1'), needles, result.findings);
+      }
+    }
+  }
+  return result;
+}

@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { PROJECT_ROOT } from '../../lib/profile.ts';
+import { SOCIAL_PROVIDERS } from '../../spec/index.ts';
+import { runPlaywright } from '../../scripts/verify-harness/playwright-run.ts';
+import { freePort, writeProfile } from '../../scripts/verify-harness/target-profiles.ts';
+import { scanForCanaries } from './canary-scan.ts';
+
+/**
+ * Secret hygiene: a profile whose every secret is a canary (read from environment variables, as a real profile
+ * reads them), the conformance and e2e suites run against the simulator with some checks failing (the canary
+ * client secret is not the simulator's, so every code exchange is refused and its checks fail with their cURL
+ * lines), then everything the run left is searched: the Allure results, the Allure HTML report built from them
+ * (browsable and single-file), Playwright's output folder with its traces (unzipped) and the run's logs. No
+ * canary, in any encoding, and no JWT may be found. The canaries are valid social credentials for the
+ * simulator (`sim-<provider>-CANARY…`), so the sign-ins succeed and the tokens travel through every path.
+ */
+
+const OUT = join(PROJECT_ROOT, 'reports/out/secret-hygiene');
+const MARK = `CANARY${randomBytes(5).toString('hex')}`;
+
+/** Every secret of the profile, as environment variables, and the profile that reads them. */
+function canaryProfile(port: number): { path: string; env: Record<string, string>; canaries: string[] } {
+  const env: Record<string, string> = {};
+  const secret = (name: string, value: string): { env: string } => {
+    env[name] = value;
+    return { env: name };
+  };
+  const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
+  const credentials: Record<string, unknown[]> = {};
+  const templates: Record<string, unknown> = {};
+  for (const p of SOCIAL_PROVIDERS) {
+    const key = p.toUpperCase();
+    credentials[p] = [0, 1].map((i) => ({
+      accessToken: secret(`CANARY_${key}_TOKEN_${i}`, `sim-${p}-${MARK}u${i}`),
+      ...(p === 'twitter' ? { accessTokenSecret: secret(`CANARY_TWITTER_SECRET_${i}`, `sim-secret-${MARK}u${i}`) } : {}),
+      ...(p === 'wechat' ? { openid: secret(`CANARY_WECHAT_OPENID_${i}`, `sim-openid-${MARK}u${i}`) } : {}),
+    }));
+    // Fresh accounts minted by the suites carry the canary too (templates are literal: the mark is in every value).
+    templates[p] = {
+      accessToken: `sim-${p}-${MARK}{id}`,
+      ...(p === 'twitter' ? { accessTokenSecret: `sim-secret-${MARK}{id}` } : {}),
+      ...(p === 'wechat' ? { openid: `sim-openid-${MARK}{id}` } : {}),
+    };
+  }
+  credentials.steam = [{ sessionTicket: secret('CANARY_STEAM_TICKET', b64(`sim-steam-${MARK}u0`)), appId: '480' }];
+  credentials.xbox = [{ sessionTicket: secret('CANARY_XBOX_TICKET', b64(`sim-xbox-${MARK}u0`)) }];
+  credentials.epicgames = [{ code: secret('CANARY_EPIC_CODE', `sim-epicgames-${MARK}u0`), deploymentId: 'sim-deployment-0001' }];
+  templates.steam = { sessionTicket: { base64: `sim-steam-${MARK}{id}` }, appId: '480' };
+  templates.xbox = { sessionTicket: { base64: `sim-xbox-${MARK}{id}` } };
+  templates.epicgames = { code: `sim-epicgames-${MARK}{id}`, deploymentId: 'sim-deployment-0001' };
+
+  const clientSecret = `client-secret-${MARK}`;
+  const path = writeProfile(OUT, port, (doc) => {
+    doc.name = 'canary profile';
+    doc.credentials = credentials;
+    doc.credentialTemplates = templates;
+    const oauth = doc.oauth as Record<string, { clientSecret: unknown }>;
+    for (const client of Object.values(oauth)) client.clientSecret = secret('CANARY_CLIENT_SECRET', clientSecret);
+    const rl = doc.rateLimit as { client: { clientSecret: unknown } } | undefined;
+    if (rl) rl.client.clientSecret = secret('CANARY_CLIENT_SECRET', clientSecret);
+  });
+  return { path, env, canaries: [MARK] };
+}
+
+function buildAllureReports(resultsDir: string): string[] {
+  const outputs: string[] = [];
+  for (const variant of ['html', 'single-file'] as const) {
+    const output = join(OUT, `allure-${variant}`);
+    const config = join(OUT, `allurerc.${variant}.ts`);
+    // The project's report configuration, writing here instead of over the project's report and history.
+    writeFileSync(
+      config,
+      `import { reportConfig } from ${JSON.stringify(join(PROJECT_ROOT, 'reports/report-config.ts'))};\n` +
+        `export default { ...reportConfig(${JSON.stringify(variant)}), output: ${JSON.stringify(output)}, historyPath: ${JSON.stringify(join(OUT, `history-${variant}.jsonl`))} };\n`,
+    );
+    const run = spawnSync(process.execPath, [join(PROJECT_ROOT, 'node_modules/allure/cli.js'), 'generate', '--config', config, resultsDir], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+    assert.equal(run.status, 0, `allure generate (${variant}) failed: ${run.stderr}${run.stdout}`);
+    outputs.push(output);
+  }
+  return outputs;
+}
+
+test(`no canary secret (${MARK}) and no JWT in reports, traces or logs, even with failing checks`, { timeout: 20 * 60_000 }, async () => {
+  rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(OUT, { recursive: true });
+  const profile = canaryProfile(await freePort());
+  const resultsDir = join(OUT, 'allure-results');
+  const env = { ...profile.env, TARGET_PROFILE: profile.path, ALLURE_RESULTS_DIR: resultsDir };
+
+  // The project's own reporters (list/line + allure-playwright), so the results are exactly what QA would get.
+  const conformance = await runPlaywright({ project: 'conformance', outDir: join(OUT, 'conformance'), env: { ...env, E2E_CLIENT_APP: 'off' }, workers: 2, timeoutMs: 12 * 60_000, keepConfigReporters: true });
+  const e2e = await runPlaywright({ project: 'e2e', outDir: join(OUT, 'e2e'), env, workers: 1, timeoutMs: 12 * 60_000, keepConfigReporters: true });
+  const reports = buildAllureReports(resultsDir);
+
+  // The run must really have exercised the failure paths and produced every kind of artifact, or an empty scan proves nothing.
+  const traces = readdirSync(join(OUT, 'e2e', 'test-results'), { recursive: true }).filter((f) => String(f).endsWith('trace.zip'));
+  const results = readdirSync(resultsDir);
+  process.stdout.write(
+    `hygiene: conformance exit ${conformance.exitCode}, e2e exit ${e2e.exitCode}; ${results.length} Allure result files, ${traces.length} traces, reports: ${reports.map((r) => existsSync(join(r, 'index.html'))).join(', ')}\n`,
+  );
+  assert.notEqual(conformance.exitCode, 0, 'some conformance checks must fail with the canary client secret');
+  assert.notEqual(e2e.exitCode, 0, 'some e2e flows must fail with the canary client secret');
+  assert.ok(results.some((f) => f.endsWith('-attachment.txt') || f.includes('attachment')), 'the Allure results carry request/response attachments');
+  assert.ok(traces.length > 0, 'failed e2e flows left Playwright traces to search');
+
+  // Positive control: the scanner does find the canary where it must be (the profile's own environment file).
+  const controlFile = join(OUT, 'control', 'env.json');
+  mkdirSync(join(OUT, 'control'), { recursive: true });
+  writeFileSync(controlFile, JSON.stringify(profile.env));
+  assert.ok(scanForCanaries([join(OUT, 'control')], profile.canaries).findings.length > 0, 'the scanner finds a canary that is there');
+
+  const scan = scanForCanaries([resultsDir, ...reports, join(OUT, 'conformance'), join(OUT, 'e2e')], profile.canaries);
+  process.stdout.write(`hygiene: scanned ${scan.filesScanned} files and ${scan.zipEntriesScanned} trace entries: ${scan.findings.length} findings\n`);
+  for (const f of scan.findings.slice(0, 20)) process.stdout.write(`  LEAK ${f.what} in ${f.file.replace(`${PROJECT_ROOT}/`, '')}: …${f.excerpt}…\n`);
+  assert.equal(scan.findings.length, 0, `${scan.findings.length} secrets found in the run's artifacts (see above)`);
+});
