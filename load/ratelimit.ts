@@ -7,7 +7,7 @@ import { accountFor } from './lib/credentials.ts';
 import { COMMON_OPTIONS, config, requireSecrets, elapsedInScenarioMs, nextIteration, secrets, send, summaryOutputs } from './lib/k6-runtime.ts';
 import { pickProvider } from './lib/mix.ts';
 import {
-  bandOf, DEFAULT_ONSET_OPTIONS, findOnset, judgeOnset, LIMITED_METRIC_PREFIX, planDuration, predictedOvershoot, rampPlan,
+  bandOf, DEFAULT_ONSET_OPTIONS, findOnset, generatorShortfall, judgeOnset, LIMITED_METRIC_PREFIX, planDuration, predictedOvershoot, rampPlan,
   rampSlope, scheduledRate, secondMetricName, SENT_METRIC_PREFIX, seriesFromSummaryMetrics,
 } from './lib/onset.ts';
 import { jwtLoginRequest } from './lib/requests.ts';
@@ -102,7 +102,7 @@ export function handleSummary(data: K6Summary): Record<string, string> {
   const series = seriesFromSummaryMetrics(data.metrics, seconds);
   const analysis = findOnset(series, DEFAULT_ONSET_OPTIONS);
   const allowance = predictedOvershoot(rl.burst ?? 0, rampSlope(plan));
-  const verdict = judgeOnset(analysis, rl.expectedPerSecond, rl.tolerance, allowance);
+  const verdict = judgeOnset(analysis, rl.expectedPerSecond, rl.tolerance, allowance, generatorShortfall(series, plan));
   const onsetLine = analysis.onset
     ? `429 onset: ${analysis.onset.rate} req/s at second ${analysis.onset.second} (expected ${rl.expectedPerSecond}; accepted once limited: ${analysis.onset.acceptedRate ?? 'n/a'} req/s) ${verdict.ok ? 'ok' : 'FAIL'}`
     : `429 onset: none seen (expected ${rl.expectedPerSecond} req/s) FAIL`;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import {
-  bandOf, findOnset, judgeOnset, planDuration, predictedOvershoot, rampPlan, rampSlope, scheduledRate, secondMetricName,
+  bandOf, findOnset, generatorShortfall, judgeOnset, planDuration, predictedOvershoot, rampPlan, rampSlope, scheduledRate, secondMetricName,
   SENT_METRIC_PREFIX, LIMITED_METRIC_PREFIX, seriesFromSummaryMetrics, type RampPlan, type SecondCounts,
 } from '../load/lib/onset.ts';
 import type { K6Summary } from '../load/lib/summary.ts';
@@ -139,4 +139,14 @@ test('recorded run on an overloaded machine: 429s from 100 req/s are reported as
   assert.deepEqual(analysis.onset?.second, 4);
   assert.equal(analysis.onset?.rate, 100);
   assert.equal(judgeOnset(analysis, 200, 0.1).ok, false);
+  // and the generator fell behind the plan there: the verdict says the measurement, not the target, is suspect
+  const plan = rampPlan(200, 20);
+  const behind = generatorShortfall(seriesFromSummaryMetrics(summary.metrics, 20), plan);
+  assert.ok(behind.includes(14) && behind.includes(15), behind.join(','));
+  assert.match(judgeOnset(analysis, 200, 0.1, 0, behind).reason, /load generator fell behind the plan/);
+});
+
+test('a generator that keeps to the plan has no shortfall', () => {
+  const plan = rampPlan(200, 20);
+  assert.deepEqual(generatorShortfall(seriesFromSummaryMetrics(recorded('ratelimit-200.summary.json').metrics, 20), plan).filter((s) => s !== 5), []);
 });

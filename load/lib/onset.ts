@@ -158,7 +158,7 @@ export interface OnsetVerdict {
  * Is the onset where the limit says? Within ±tolerance of the expected limit; when the target's burst is known,
  * the upper end also allows the overshoot the bucket itself causes on this ramp (predictedOvershoot).
  */
-export function judgeOnset(analysis: OnsetAnalysis, expected: number, tolerance: number, allowance = 0): OnsetVerdict {
+export function judgeOnset(analysis: OnsetAnalysis, expected: number, tolerance: number, allowance = 0, shortfallSeconds: readonly number[] = []): OnsetVerdict {
   const low = expected * (1 - tolerance);
   const high = expected * (1 + tolerance) + allowance;
   if (!analysis.onset) {
@@ -168,5 +168,18 @@ export function judgeOnset(analysis: OnsetAnalysis, expected: number, tolerance:
   const relativeError = (rate - expected) / expected;
   const ok = rate >= low && rate <= high;
   const where = `429s begin at ${rate} req/s (second ${analysis.onset.second}), ${(relativeError * 100).toFixed(1)}% from the expected ${expected} req/s`;
-  return { ok, relativeError, low, high, reason: ok ? where : `${where}: outside [${low.toFixed(1)}, ${high.toFixed(1)}]` };
+  const behind = shortfallSeconds.length === 0 ? '' : `; the load generator fell behind the plan in ${shortfallSeconds.length} second(s) (${shortfallSeconds.slice(0, 8).join(', ')}${shortfallSeconds.length > 8 ? ', ...' : ''}), so bunched arrivals may have been limited: give k6 more CPU or VUs`;
+  return { ok, relativeError, low, high, reason: ok ? where : `${where}: outside [${low.toFixed(1)}, ${high.toFixed(1)}]${behind}` };
+}
+
+/**
+ * Seconds in which the generator sent clearly less than the plan asked for (below `share` of the scheduled
+ * rate): k6 starved of CPU or VUs. An onset measured while the generator fell behind says more about the load
+ * generator than about the target, and the verdict says so.
+ */
+export function generatorShortfall(series: readonly SecondCounts[], plan: RampPlan, share = 0.9): number[] {
+  return series
+    .filter((c) => c.second > 0 && c.second < planDuration(plan))
+    .filter((c) => c.sent < share * ((scheduledRate(plan, c.second) + scheduledRate(plan, c.second + 1)) / 2))
+    .map((c) => c.second);
 }
