@@ -41,3 +41,18 @@ describe('target base URL in the report', () => {
     assert.equal(publicBaseUrl('https://user:pw@login.example.test/api?key=secret'), 'https://login.example.test/api');
   });
 });
+
+describe('a stage that exits without a result to explain it', () => {
+  it("quotes the runner's own error line, so the report files it under the right category", async () => {
+    const { failureLine } = await import('../scripts/main-job/run-stage.ts');
+    const { categoryOf, CATEGORY_NAMES } = await import('../reports/categories.ts');
+    const tail = ['', 'Running 0 tests', 'Error: target unreachable: http://127.0.0.1:9/api (ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9)', '   at lib/global-setup.ts:27'];
+    const line = failureLine('conformance', 1, tail);
+    assert.match(line, /^conformance: Error: target unreachable: http:\/\/127\.0\.0\.1:9\/api .*\(exit code 1\)$/);
+    assert.equal(categoryOf('broken', line), CATEGORY_NAMES.unreachable);
+  });
+  it('points to the log when nothing looks like an error', async () => {
+    const { failureLine } = await import('../scripts/main-job/run-stage.ts');
+    assert.match(failureLine('load', 2, ['some output']), /^load: a command exited with code 2 but no failed or broken result explains it/);
+  });
+});

@@ -30,15 +30,36 @@ const manifestName = (stage: StageName, shard: string | undefined): string => (s
 
 export const stageManifestPath = (stage: StageName, shard?: string): string => join(REPORT_PATHS.stages, `${manifestName(stage, shard)}.json`);
 
-function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+interface CommandRun {
+  code: number;
+  /** The last lines the command printed (colour codes removed), to say why it failed. */
+  tail: string[];
+}
+
+const TAIL_LINES = 40;
+
+/** Runs a command with its output passed through as it comes (the progress), keeping its last lines. */
+function run(argv: string[], env: NodeJS.ProcessEnv): Promise<CommandRun> {
   return new Promise((done) => {
-    const child = spawn(argv[0]!, argv.slice(1), { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
-    child.once('error', (error) => {
-      process.stderr.write(`cannot start ${argv[0]}: ${error.message}\n`);
-      done(127);
-    });
-    child.once('exit', (code, signal) => done(code ?? (signal ? 128 : 1)));
+    const tail: string[] = [];
+    const keep = (chunk: Buffer): void => {
+      tail.push(...chunk.toString().replace(/\x1b\[[0-9;]*m/g, '').split('\n'));
+      tail.splice(0, Math.max(0, tail.length - TAIL_LINES));
+    };
+    const child = spawn(argv[0]!, argv.slice(1), { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (chunk: Buffer) => (process.stdout.write(chunk), keep(chunk)));
+    child.stderr.on('data', (chunk: Buffer) => (process.stderr.write(chunk), keep(chunk)));
+    child.once('error', (error) => done({ code: 127, tail: [`cannot start ${argv[0]}: ${error.message}`] }));
+    child.once('close', (code, signal) => done({ code: code ?? (signal ? 128 : 1), tail }));
   });
+}
+
+/** The line that says what went wrong (an `Error: ...` line), else a pointer to the log. */
+export function failureLine(stage: string, code: number, tail: string[]): string {
+  const error = tail.map((l) => l.trim()).find((l) => /^(\w*Error|error)\b[:\s]/.test(l));
+  return error
+    ? `${stage}: ${error} (exit code ${code})`
+    : `${stage}: a command exited with code ${code} but no failed or broken result explains it; its output in the job log says why`;
 }
 
 export async function runStage(stage: StageName, ctx: StageContext, runEnvironment: Record<string, string>): Promise<StageManifest> {
@@ -48,29 +69,41 @@ export async function runStage(stage: StageName, ctx: StageContext, runEnvironme
   rmSync(stageResults, { recursive: true, force: true });
   mkdirSync(stageResults, { recursive: true });
 
-  const plan = STAGES[stage](ctx);
   const exitCodes: number[] = [];
   let outcome: StageManifest['outcome'] = 'ran';
   let reason: string | null = null;
+  let environment: Record<string, string> = {};
 
-  if (plan.kind === 'blocked') {
-    outcome = plan.status;
-    reason = plan.reason;
-    writeStageResult(stageResults, { stage, name: `${stage} stage`, status: plan.status, message: plan.reason });
-  } else {
-    const env = { ...ctx.env, ALLURE_RESULTS_DIR: stageResults };
-    for (const [i, command] of plan.commands.entries()) {
-      process.stdout.write(`\n▶ ${stage}${plan.commands.length > 1 ? ` (${i + 1}/${plan.commands.length})` : ''}: ${command.argv.join(' ')}\n`);
-      exitCodes.push(await run(command.argv, env));
+  try {
+    const plan = STAGES[stage](ctx);
+    environment = plan.environment;
+    if (plan.kind === 'blocked') {
+      outcome = plan.status;
+      reason = plan.reason;
+      writeStageResult(stageResults, { stage, name: `${stage} stage`, status: plan.status, message: plan.reason });
+    } else {
+      const env = { ...ctx.env, ALLURE_RESULTS_DIR: stageResults };
+      let firstFailure: CommandRun | undefined;
+      for (const [i, command] of plan.commands.entries()) {
+        process.stdout.write(`\n▶ ${stage}${plan.commands.length > 1 ? ` (${i + 1}/${plan.commands.length})` : ''}: ${command.argv.join(' ')}\n`);
+        const result = await run(command.argv, env);
+        exitCodes.push(result.code);
+        if (result.code !== 0) firstFailure ??= result;
+      }
+      const counts = countResults(stageResults);
+      if (firstFailure && counts.failed + counts.broken === 0) {
+        // The runner says something went wrong but no result says what: a crash, an unreachable target in the
+        // global setup, a bad config, "no tests found". Its own error line becomes the message (and so decides
+        // the category); its last lines become the trace.
+        reason = failureLine(stage, firstFailure.code, firstFailure.tail);
+        writeStageResult(stageResults, { stage, name: `${stage} stage exited abnormally`, status: 'broken', message: reason, details: firstFailure.tail.join('\n') });
+      }
     }
-    const counts = countResults(stageResults);
-    const failedCodes = exitCodes.filter((c) => c !== 0);
-    if (failedCodes.length > 0 && counts.failed + counts.broken === 0) {
-      // The runner says something went wrong but no result says what: a crash, a bad config, "no tests found".
-      const message = `${stage}: a command exited with code ${failedCodes[0]} but no failed or broken result explains it; its output in the job log says why`;
-      writeStageResult(stageResults, { stage, name: `${stage} stage exited abnormally`, status: 'broken', message });
-      reason = message;
-    }
+  } catch (error) {
+    // The harness itself failed around the stage: recorded as broken, and the next stage still runs.
+    outcome = 'broken';
+    reason = `${stage}: the stage could not be run: ${(error as Error).message}`;
+    writeStageResult(stageResults, { stage, name: `${stage} stage`, status: 'broken', message: reason, details: (error as Error).stack ?? '' });
   }
 
   const manifest: StageManifest = {
@@ -81,7 +114,7 @@ export async function runStage(stage: StageName, ctx: StageContext, runEnvironme
     exitCodes,
     seconds: (Date.now() - started) / 1000,
     counts: countResults(stageResults),
-    environment: { ...runEnvironment, ...plan.environment },
+    environment: { ...runEnvironment, ...environment },
   };
   gatherResults(stageResults, stage, REPORT_PATHS.results);
   mkdirSync(REPORT_PATHS.stages, { recursive: true });
