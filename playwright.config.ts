@@ -87,8 +87,10 @@ export default defineConfig({
         // A missing browser fails the e2e tests with the install hint (e2e/fixtures.ts), not Playwright's download advice.
         launchOptions: { executablePath: chromium.found ? chromium.path : undefined, args: [...CHROMIUM_ARGS] },
         ...(clientApp.ok ? { baseURL: clientApp.origin } : {}),
-        trace: 'retain-on-failure',
-        video: video.ok ? 'retain-on-failure' : 'off',
+        // On failure: the trace (DOM snapshots, network) and a small video; the trace's own film strip would only
+        // repeat the video at a CPU cost every passing test pays too.
+        trace: { mode: 'retain-on-failure', screenshots: false, snapshots: true, sources: true },
+        video: video.ok ? { mode: 'retain-on-failure', size: { width: 640, height: 360 } } : 'off',
       },
     },
   ],
