@@ -1,3 +1,4 @@
+import type { DataBuilder } from '../lib/data-builders.ts';
 import { expect, targetProfile, test } from '../lib/fixtures.ts';
 import { codeFrom, exchangeCode } from '../lib/oauth-flow.ts';
 import { decodeLoginJwt, scopesOf } from '../lib/jwt.ts';
@@ -10,6 +11,8 @@ import { ENTRY_IDS, baseQuery, entries } from './oauth-entries.ts';
  * oauth2-cross-auth.reference-page.txt): client_id, response_type, state, redirect_uri, scope. Every case runs
  * through both endpoints.
  */
+
+type States = Pick<DataBuilder, 'state'>;
 
 const profile = targetProfile();
 const single = profile.oauth.singleRedirect;
@@ -92,9 +95,9 @@ for (const entryId of ENTRY_IDS) {
 
       const tooShort = [
         { title: 'empty', make: () => '' },
-        { title: '8 ASCII characters', make: (d: { state: (n: number, a?: 'ascii' | 'emoji' | 'cjk') => string }) => d.state(8) },
-        { title: '8 emoji (32 UTF-8 bytes, 16 UTF-16 units)', make: (d: { state: (n: number, a?: 'ascii' | 'emoji' | 'cjk') => string }) => d.state(8, 'emoji') },
-        { title: '8 CJK characters (24 UTF-8 bytes)', make: (d: { state: (n: number, a?: 'ascii' | 'emoji' | 'cjk') => string }) => d.state(8, 'cjk') },
+        { title: '8 ASCII characters', make: (d: States) => d.state(8) },
+        { title: '8 emoji (32 UTF-8 bytes, 16 UTF-16 units)', make: (d: States) => d.state(8, 'emoji') },
+        { title: '8 CJK characters (24 UTF-8 bytes)', make: (d: States) => d.state(8, 'cjk') },
       ];
       for (const c of tooShort) {
         test(`${c.title} is refused (not longer than 8 symbols)`, async ({ api, accounts, data, report }) => {
@@ -108,10 +111,10 @@ for (const entryId of ENTRY_IDS) {
       }
 
       const accepted = [
-        { title: '9 ASCII characters', make: (d: { state: (n: number, a?: 'ascii' | 'emoji' | 'cjk') => string }) => d.state(9) },
-        { title: '9 emoji', make: (d: { state: (n: number, a?: 'ascii' | 'emoji' | 'cjk') => string }) => d.state(9, 'emoji') },
-        { title: '9 CJK characters', make: (d: { state: (n: number, a?: 'ascii' | 'emoji' | 'cjk') => string }) => d.state(9, 'cjk') },
-        { title: 'long (1024 characters)', make: (d: { state: (n: number, a?: 'ascii' | 'emoji' | 'cjk') => string }) => d.state(1024) },
+        { title: '9 ASCII characters', make: (d: States) => d.state(9) },
+        { title: '9 emoji', make: (d: States) => d.state(9, 'emoji') },
+        { title: '9 CJK characters', make: (d: States) => d.state(9, 'cjk') },
+        { title: 'long (512 characters)', make: (d: States) => d.state(512) },
         { title: 'special characters', make: () => `a b+c&d=e?f/g#h%20i'j"k<l>m;n,o\\p{q}r|s~t` },
         { title: 'percent-encoding look-alikes', make: () => '%2526%3D%3F%23%2B%00end' },
       ];
