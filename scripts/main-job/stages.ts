@@ -24,8 +24,12 @@ export type StagePlan =
   | { kind: 'run'; commands: StageCommand[]; environment: Record<string, string> }
   | { kind: 'blocked'; status: 'skipped' | 'broken'; reason: string; environment: Record<string, string> };
 
-/** The load scripts the main job runs when --load-scripts is not given: short, bounded, loopback-only runs. */
-export const MAIN_JOB_LOAD_SCRIPTS = ['smoke'];
+/**
+ * The load runs of `npm start` when --load-scripts is not given: smoke, every endpoint once through k6 with its
+ * checks as thresholds. Latency SLOs (throughput, ratelimit) are left to runs on a machine of their own (CI's
+ * nightly load job, or --load-scripts): on a shared two-core box they measure the box, and a gate must not flake.
+ */
+export const MAIN_JOB_LOAD_RUNS: { script: string; args: string[] }[] = [{ script: 'smoke', args: [] }];
 
 function hasSpecs(dir: string): boolean {
   const full = join(PROJECT_ROOT, dir);
@@ -103,10 +107,10 @@ export const STAGES: Record<StageName, (ctx: StageContext) => StagePlan> = {
     if (!packageScripts().load) return notInCheckout('the load stage (`npm run load`)');
     const k6 = findK6(ctx.env);
     if ('missing' in k6) return { kind: 'blocked', status: 'skipped', reason: k6.missing, environment: { k6: 'not installed' } };
-    const scripts = ctx.loadScripts ?? MAIN_JOB_LOAD_SCRIPTS;
+    const runs = ctx.loadScripts?.map((script) => ({ script, args: [] as string[] })) ?? MAIN_JOB_LOAD_RUNS;
     return {
       kind: 'run',
-      commands: scripts.map((script) => ({ argv: ['npm', 'run', '--silent', 'load', '--', script] })),
+      commands: runs.map((r) => ({ argv: ['npm', 'run', '--silent', 'load', '--', r.script, ...r.args] })),
       environment: { k6: k6.version },
     };
   },
