@@ -4,10 +4,11 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../lib/profile.ts';
 import { DEFECTS, type Defect } from '../sim/defects.ts';
+import { startSimulator } from '../sim/server.ts';
 import { runPlaywright, type RunOutcome } from './verify-harness/playwright-run.ts';
 import { runK6RateLimit, k6Available } from './verify-harness/k6-run.ts';
 import { specFilesFor, E2E_AREAS, SLOW_DEFECT_GREP } from './verify-harness/suites-for-defect.ts';
-import { freePort, writeProfile } from './verify-harness/target-profiles.ts';
+import { writeProfile } from './verify-harness/target-profiles.ts';
 
 /**
  * `npm run verify:harness [-- --full] [--only a,b] [--jobs n]`: the harness checks itself. The conformance
@@ -76,39 +77,55 @@ interface TargetResult {
   name: string;
   defect: Defect | null;
   dir: string;
-  env: Record<string, string>;
   stages: { stage: string; outcome: StageOutcome }[];
 }
 
 /** Phase 1, for every target: the conformance suites (the defect's own files in the fast mode). */
+/**
+ * The simulator of one run, started here (the same startSimulator that `npm run sim -- --defect <name>` calls) on a
+ * port of its own: saves every run a process start. Playwright's webServer finds it answering and uses it
+ * (SIMULATOR_ALREADY_RUNNING=1); its health answer names the defect, so a run can never hit the wrong simulator.
+ */
+async function withSimulator<T>(dir: string, defect: string | null, run: (env: Record<string, string>) => Promise<T>): Promise<T> {
+  const sim = await startSimulator({ port: 0, defect });
+  try {
+    const health = (await (await fetch(`${new URL(sim.url).origin}/_sim/health`)).json()) as { defect: string | null };
+    if (health.defect !== defect) throw new Error(`simulator on ${sim.url} runs defect ${health.defect}, wanted ${defect}`);
+    const profile = writeProfile(dir, sim.port);
+    return await run({ TARGET_PROFILE: profile, SIMULATOR_ALREADY_RUNNING: '1', ...(defect ? { SIM_DEFECT: defect } : {}), ALLURE_RESULTS_DIR: join(dir, 'allure-results') });
+  } finally {
+    await sim.close();
+  }
+}
+
 async function runConformance(target: Target): Promise<TargetResult> {
   const dir = join(OUT, target.name);
   rmSync(dir, { recursive: true, force: true });
-  const profile = writeProfile(dir, await freePort());
-  const env: Record<string, string> = { TARGET_PROFILE: profile, ...(target.defect ? { SIM_DEFECT: target.name } : {}), ALLURE_RESULTS_DIR: join(dir, 'allure-results') };
-  const result: TargetResult = { name: target.name, defect: target.defect, dir, env, stages: [] };
+  const result: TargetResult = { name: target.name, defect: target.defect, dir, stages: [] };
   const files = target.defect && !full ? specFilesFor(target.name, target.defect, conformanceFiles) : conformanceFiles;
   const grep = target.name === 'slow-answers' ? SLOW_DEFECT_GREP : undefined;
-  const outcome = await runPlaywright({
-    project: 'conformance', outDir: join(dir, 'conformance'), env: { ...env, E2E_CLIENT_APP: 'off' }, files, ...(grep ? { grep } : {}),
-    ...(target.defect && maxFailures > 0 ? { maxFailures } : {}),
-    workers: target.defect ? 1 : Number(args.workers ?? 2),
-    timeoutMs: (full || !target.defect ? 15 : 5) * 60_000,
-  });
+  const outcome = await withSimulator(join(dir, 'conformance'), target.defect ? target.name : null, (env) =>
+    runPlaywright({
+      project: 'conformance', outDir: join(dir, 'conformance'), env: { ...env, E2E_CLIENT_APP: 'off' }, files, ...(grep ? { grep } : {}),
+      ...(target.defect && maxFailures > 0 ? { maxFailures } : {}),
+      workers: target.defect ? 1 : Number(args.workers ?? 2),
+      timeoutMs: (full || !target.defect ? 15 : 5) * 60_000,
+    }),
+  );
   result.stages.push({ stage: 'conformance', outcome });
   return result;
 }
 
 /** Phase 2: the browser flows, one run at a time (the client app listens on the registered redirect URIs' fixed origin). */
 async function runE2e(result: TargetResult): Promise<void> {
-  const outcome = await runPlaywright({
-    project: 'e2e', outDir: join(result.dir, 'e2e'), env: { ...result.env, TARGET_PROFILE: writeProfile(join(result.dir, 'e2e'), await freePort()) },
-    files: e2eFiles, workers: 1, timeoutMs: 10 * 60_000, ...(result.defect && maxFailures > 0 ? { maxFailures } : {}),
-  });
+  const outcome = await withSimulator(join(result.dir, 'e2e'), result.defect ? result.name : null, (env) =>
+    runPlaywright({ project: 'e2e', outDir: join(result.dir, 'e2e'), env, files: e2eFiles, workers: 1, timeoutMs: 10 * 60_000, ...(result.defect && maxFailures > 0 ? { maxFailures } : {}) }),
+  );
   result.stages.push({ stage: 'e2e', outcome });
 }
 
-/** Runs `task` over `items` with at most `limit` at a time, in order of the list. */async function pool<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+/** Runs `task` over `items` with at most `limit` at a time, in order of the list. */
+async function pool<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

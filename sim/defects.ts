@@ -204,7 +204,8 @@ export const DEFECTS: Record<string, Defect> = {
     area: 'robustness',
     swaps: 'transform',
     transform: async (answer, route) => {
-      if (DOCUMENTED_ROUTES.includes(route)) await new Promise((resolve) => setTimeout(resolve, SLOW_ANSWER_MS));
+      // unref: a pending slow answer never keeps a process (a test, a closing simulator) alive.
+      if (DOCUMENTED_ROUTES.includes(route)) await new Promise((resolve) => setTimeout(resolve, SLOW_ANSWER_MS).unref());
       return answer;
     },
   },

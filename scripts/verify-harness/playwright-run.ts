@@ -106,7 +106,11 @@ function collect(report: JsonReport, outcome: RunOutcome): void {
     for (const child of suite.suites ?? []) walk(child, here);
   };
   for (const suite of report.suites ?? []) walk(suite, []);
-  for (const error of report.errors ?? []) outcome.errors.push(firstLine(error.message));
+  for (const error of report.errors ?? []) {
+    // --max-failures reports its own stop as an error; it is the fast mode working, not a broken run.
+    if (/^Testing stopped early after \d+ maximum allowed failures/.test(firstLine(error.message))) continue;
+    outcome.errors.push(firstLine(error.message));
+  }
 }
 
 export async function runPlaywright(req: RunRequest): Promise<RunOutcome> {
