@@ -87,7 +87,8 @@ test('the report shows the run: totals, environment, every stage, a load result 
 
   await test.step('every stage of the run is a branch of the tree', async () => {
     for (const stage of new Set(manifests.map((m) => m.stage))) {
-      await expect(page.getByTestId('tree-section-title').getByText(stage, { exact: true })).toBeVisible();
+      // .first(): a stage's own results may repeat its name one level down (the load results' epic is "load").
+      await expect(page.getByTestId('tree-section-title').getByText(stage, { exact: true }).first()).toBeVisible();
     }
     await page.screenshot({ path: join(SHOTS, 'report.png'), fullPage: true });
   });
