@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../lib/profile.ts';
+import { findK6, k6MissingReason } from '../../load/run/k6-binary.ts';
 import type { StageName } from './options.ts';
 
 /**
@@ -56,19 +57,10 @@ export function playwrightVersion(): string {
   }
 }
 
-/** k6 as the load stage finds it: `$K6_BIN`, else `k6` on PATH. */
-export function findK6(env: NodeJS.ProcessEnv = process.env): { path: string; version: string } | { missing: string } {
-  const candidates = env.K6_BIN ? [env.K6_BIN] : (env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'k6'));
-  for (const path of candidates) {
-    if (!existsSync(path)) continue;
-    const run = spawnSync(path, ['version'], { encoding: 'utf8', timeout: 10_000 });
-    if (run.status === 0) return { path, version: (/v\d+\.\d+\.\d+\S*/.exec(run.stdout)?.[0] ?? run.stdout.trim()).replace(/,$/, '') };
-  }
-  return {
-    missing: env.K6_BIN
-      ? `k6 not found at K6_BIN=${env.K6_BIN}: fix the path or unset it`
-      : 'k6 not found (neither $K6_BIN nor k6 on PATH): install it from https://grafana.com/docs/k6/latest/set-up/install-k6/ or set K6_BIN',
-  };
+/** The version k6 reports, for the report's environment. */
+function k6Version(path: string): string {
+  const run = spawnSync(path, ['version'], { encoding: 'utf8', timeout: 10_000 });
+  return run.status === 0 ? (/v\d+\.\d+\.\d+\S*/.exec(run.stdout)?.[0] ?? run.stdout.trim()).replace(/,$/, '') : 'unknown';
 }
 
 /** For the report's environment only; the e2e suite itself fails with the install hint when the browser is missing. */
@@ -105,13 +97,14 @@ export const STAGES: Record<StageName, (ctx: StageContext) => StagePlan> = {
 
   load(ctx) {
     if (!packageScripts().load) return notInCheckout('the load stage (`npm run load`)');
-    const k6 = findK6(ctx.env);
-    if ('missing' in k6) return { kind: 'blocked', status: 'skipped', reason: k6.missing, environment: { k6: 'not installed' } };
+    // Without k6 the stage is skipped, with the load runner's own message (what was tried, how to install).
+    const missing = k6MissingReason(ctx.env);
+    if (missing) return { kind: 'blocked', status: 'skipped', reason: missing, environment: { k6: 'not installed' } };
     const runs = ctx.loadScripts?.map((script) => ({ script, args: [] as string[] })) ?? MAIN_JOB_LOAD_RUNS;
     return {
       kind: 'run',
       commands: runs.map((r) => ({ argv: ['npm', 'run', '--silent', 'load', '--', r.script, ...r.args] })),
-      environment: { k6: k6.version },
+      environment: { k6: k6Version(findK6(ctx.env)) },
     };
   },
 };
