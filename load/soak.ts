@@ -5,7 +5,7 @@ import { hasDocumentedSuccessBody, isSuccessStatus, parseJson } from './lib/chec
 import { analyseDrift, windowMetricName, windowOf } from './lib/drift.ts';
 import { COMMON_OPTIONS, config, requireSecrets, elapsedInScenarioMs, nextIteration, preAllocatedFor, secrets, send, summaryOutputs } from './lib/k6-runtime.ts';
 import type { K6Summary } from './lib/summary.ts';
-import { documentedAnswerCheckNames, nextRequest, planTraffic } from './lib/traffic.ts';
+import { documentedAnswerCheckNames, planTraffic, trafficGenerator } from './lib/traffic.ts';
 
 /**
  * Soak: the throughput mix at a steady rate for a long, bounded duration. Thresholds: error rate, checks,
@@ -17,6 +17,7 @@ import { documentedAnswerCheckNames, nextRequest, planTraffic } from './lib/traf
 if (!config.soak) throw new Error('soak.ts: the run config has no soak section (run it through `npm run load -- soak`)');
 const soak = config.soak;
 const traffic = planTraffic(config);
+const nextRequest = trafficGenerator(config, secrets, traffic);
 const { latency } = config.slo;
 const CHECK_NAMES = documentedAnswerCheckNames();
 
@@ -48,7 +49,7 @@ export default function (): void {
   requireSecrets();
   const elapsed = elapsedInScenarioMs();
   const { index, id } = nextIteration();
-  const { spec, state } = nextRequest(config, secrets, traffic, index, id);
+  const { spec, state } = nextRequest(index, id);
   const res = send(spec);
   windows[windowOf(elapsed, config.durationSeconds, soak.windows)]!.add(res.timings.duration);
   check(res, { [CHECK_NAMES[spec.endpoint]]: (r) => isSuccessStatus(spec.endpoint, r.status) && hasDocumentedSuccessBody(spec.endpoint, parseJson(r.body), state) });

@@ -4,7 +4,7 @@ import { hasDocumentedSuccessBody, isSuccessStatus, parseJson } from './lib/chec
 import { COMMON_OPTIONS, config, requireSecrets, nextIteration, preAllocatedFor, send, summaryOutputs } from './lib/k6-runtime.ts';
 import { documentedAnswerCheckNames } from './lib/traffic.ts';
 import { latencyByEndpoint, type K6Summary } from './lib/summary.ts';
-import { nextRequest, planTraffic } from './lib/traffic.ts';
+import { planTraffic, trafficGenerator } from './lib/traffic.ts';
 import { secrets } from './lib/k6-runtime.ts';
 
 /**
@@ -14,6 +14,7 @@ import { secrets } from './lib/k6-runtime.ts';
  */
 
 const traffic = planTraffic(config);
+const nextRequest = trafficGenerator(config, secrets, traffic);
 const { latency } = config.slo;
 const CHECK_NAMES = documentedAnswerCheckNames();
 
@@ -44,7 +45,7 @@ export const options: Options = {
 export default function (): void {
   requireSecrets();
   const { index, id } = nextIteration();
-  const { spec, state } = nextRequest(config, secrets, traffic, index, id);
+  const { spec, state } = nextRequest(index, id);
   const res = send(spec);
   // One check per request (status and body together): every check is a metric sample, and at thousands of
   // requests a second the second sample costs the generator more than telling the two apart would earn.

@@ -6,6 +6,10 @@ import {
 } from '../load/lib/checks.ts';
 import type { LoadConfig } from '../load/lib/config.ts';
 import { DEFAULT_MIX, pickProvider, pickWeighted, spread, usableMix } from '../load/lib/mix.ts';
+import { loadProfile } from '../lib/profile.ts';
+import { accountFor } from '../load/lib/credentials.ts';
+import { missingCredentials, planTraffic, trafficGenerator } from '../load/lib/traffic.ts';
+import { parseLoadArgs, planRun } from '../load/run/plan.ts';
 import { crossAuthRequest, jwtLoginRequest, oauthLoginRequest, queryParam, stateFor, tokenExchangeRequest, usersMeRequest } from '../load/lib/requests.ts';
 
 const config = {
@@ -97,4 +101,29 @@ test('the mix: proportions hold in every stretch of the run, and only sendable e
   assert.deepEqual(usableMix(DEFAULT_MIX, { jwtLogin: ['facebook'], oauthLogin: ['facebook'], crossAuth: [] }), { jwtLogin: 0.5, oauthLogin: 0.3 });
   assert.throws(() => pickWeighted({}, 0.5), /no entry/);
   assert.equal(pickProvider(['a', 'b', 'c'], 4), 'b');
+});
+
+test('the precompiled traffic generator builds exactly what requests.ts builds, in the mix\'s proportions', () => {
+  const profile = loadProfile();
+  const plan = planRun(parseLoadArgs(['throughput', '--duration', '20']), profile);
+  const full: LoadConfig = { ...plan.config, outDir: '/tmp', runId: 'r' };
+  const traffic = planTraffic(full);
+  const next = trafficGenerator(full, plan.secrets, traffic);
+  const seen: Record<string, number> = {};
+  for (let i = 0; i < 600; i++) {
+    const id = `id${i}`;
+    const { spec, state } = next(i, id);
+    const endpoint = pickWeighted(traffic.mix, spread(i));
+    const provider = pickProvider(traffic.providersOf[endpoint]!, i);
+    const account = accountFor(plan.secrets, provider, id, i)!;
+    const expected = endpoint === 'jwtLogin' ? jwtLoginRequest(full, provider, account)
+      : endpoint === 'oauthLogin' ? oauthLoginRequest(full, provider, account, id)
+      : crossAuthRequest(full, provider, account, id, false);
+    assert.deepEqual(spec, expected, `iteration ${i}`);
+    assert.equal(state, stateFor(id));
+    seen[endpoint] = (seen[endpoint] ?? 0) + 1;
+  }
+  for (const [e, n] of Object.entries({ jwtLogin: 300, oauthLogin: 180, crossAuth: 120 })) assert.ok(Math.abs(seen[e]! - n) <= 2, `${e}: ${seen[e]}`);
+  assert.deepEqual(missingCredentials(full, plan.secrets), []);
+  assert.deepEqual(missingCredentials(full, { templates: {}, accounts: {}, clientSecret: '' }).length, full.providers.length + full.platforms.length);
 });
