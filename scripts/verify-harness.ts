@@ -30,6 +30,7 @@ const { values: args } = parseArgs({
     jobs: { type: 'string' },
     workers: { type: 'string' },
     'no-good': { type: 'boolean', default: false },
+    'repeat-each': { type: 'string' },
     'max-failures': { type: 'string' },
   },
 });
@@ -153,7 +154,36 @@ function progress(r: TargetResult, stage?: string): void {
   process.stdout.write(`  ${(stage ? `${r.name} + ${stage}` : r.name).padEnd(44)} ${verdict.padEnd(12)} ${seconds.toFixed(0).padStart(4)} s\n`);
 }
 
+/**
+ * `--repeat-each <n>`: flakiness instead of defects. The suites run n times over against the good simulator; a test
+ * that passes in some repetitions and fails in others is flaky, one that fails in all is broken. Exit 1 on either.
+ */
+async function measureFlakiness(repeat: number): Promise<void> {
+  const stages: { project: 'conformance' | 'e2e'; files: string[] }[] = [{ project: 'conformance', files: conformanceFiles }];
+  if (e2eFiles.length > 0 && chromiumPresent) stages.push({ project: 'e2e', files: e2eFiles });
+  let bad = 0;
+  for (const stage of stages) {
+    const dir = join(OUT, `repeat-${stage.project}`);
+    const outcome = await withSimulator(dir, null, (env) =>
+      runPlaywright({
+        project: stage.project, outDir: dir, env: stage.project === 'conformance' ? { ...env, E2E_CLIENT_APP: 'off' } : env, files: stage.files,
+        repeatEach: repeat, workers: stage.project === 'conformance' ? Number(args.workers ?? 2) : 1, timeoutMs: 60 * 60_000,
+      }),
+    );
+    const failures = new Map<string, number>();
+    for (const f of outcome.failed) failures.set(f.title, (failures.get(f.title) ?? 0) + 1);
+    const total = outcome.passed + outcome.failed.length + outcome.flaky.length;
+    process.stdout.write(`${stage.project}: ${total} test runs (${repeat} × each) in ${outcome.seconds.toFixed(0)} s: ${outcome.passed} passed, ${outcome.failed.length} failed, ${outcome.skipped} skipped\n`);
+    for (const [title, n] of failures) process.stdout.write(`  ${n === repeat ? 'BROKEN' : 'FLAKY '} ${n}/${repeat} failed: ${title}\n`);
+    for (const e of outcome.errors) process.stdout.write(`  run error: ${e}\n`);
+    bad += failures.size + outcome.errors.length + (total === 0 ? 1 : 0);
+  }
+  process.stdout.write(`${bad === 0 ? 'zero flaky tests' : `${bad} flaky or failing tests`} over --repeat-each=${repeat}\n`);
+  process.exit(bad === 0 ? 0 : 1);
+}
+
 async function main(): Promise<void> {
+  if (args['repeat-each'] !== undefined) return measureFlakiness(Number(args['repeat-each']));
   mkdirSync(OUT, { recursive: true });
   if (conformanceFiles.length === 0) {
     process.stdout.write('verify:harness: no conformance suites (conformance/**/*.spec.ts) to check the harness with\n');

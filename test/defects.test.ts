@@ -131,6 +131,12 @@ describe('defect modes', () => {
     assert.deepEqual(Object.keys(PROBES).sort(), Object.keys(DEFECTS).sort());
   });
 
+  test('every rule of sim/rules.ts is broken by at least one defect', () => {
+    const swapped = new Set(Object.values(DEFECTS).map((d) => d.swaps));
+    const unbroken = Object.keys(defaultRules).filter((rule) => !swapped.has(`rule:${rule}`));
+    assert.deepEqual(unbroken, [], 'rules no defect mode breaks');
+  });
+
   for (const [name, defect] of Object.entries(DEFECTS)) {
     test(`${name}: one swap (${defect.swaps}), and an answer that differs from the good simulator's`, async () => {
       assert.equal(swapCount(defect), 1, 'exactly one rule, option or transform');

@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { PROJECT_ROOT } from '../../lib/profile.ts';
 import { SOCIAL_PROVIDERS } from '../../spec/index.ts';
 import { runPlaywright } from '../../scripts/verify-harness/playwright-run.ts';
-import { freePort, writeProfile } from '../../scripts/verify-harness/target-profiles.ts';
+import { freePort, simulatorProfileDocument, writeProfile } from '../../scripts/verify-harness/target-profiles.ts';
 import { scanForCanaries } from './canary-scan.ts';
 
 /**
@@ -21,6 +22,24 @@ import { scanForCanaries } from './canary-scan.ts';
  */
 
 const OUT = join(PROJECT_ROOT, 'reports/out/secret-hygiene');
+/** The e2e client app listens on the registered redirect URIs' origin; only one e2e run at a time can have it. */
+const E2E_CLIENT_APP_ORIGIN = new URL(String((simulatorProfileDocument().oauth as { singleRedirect: { redirectUris: string[] } }).singleRedirect.redirectUris[0])).origin;
+
+/** Waits while another run's client app holds the origin, so this test does not fail for a neighbour's run. */
+async function waitUntilFree(origin: string, limitMs: number): Promise<void> {
+  const { hostname, port } = new URL(origin);
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const inUse = await new Promise<boolean>((resolve) => {
+      const socket = connect(Number(port), hostname);
+      socket.once('connect', () => (socket.destroy(), resolve(true)));
+      socket.once('error', () => resolve(false));
+    });
+    if (!inUse) return;
+    if (Date.now() > deadline) throw new Error(`${origin} is still in use by another run's e2e client app after ${limitMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
 const MARK = `CANARY${randomBytes(5).toString('hex')}`;
 
 /** Every secret of the profile, as environment variables, and the profile that reads them. */
@@ -64,7 +83,13 @@ function canaryProfile(port: number): { path: string; env: Record<string, string
     const rl = doc.rateLimit as { client: { clientSecret: unknown } } | undefined;
     if (rl) rl.client.clientSecret = secret('CANARY_CLIENT_SECRET', clientSecret);
   });
-  return { path, env, canaries: [MARK] };
+  // The canaries are the secrets as the target takes them. Not the bare mark: the simulator's social networks use
+  // the part after `sim-<provider>-` as the account id, and an account id in a user's name is data, not a secret.
+  const canaries = [
+    ...SOCIAL_PROVIDERS.map((p) => `sim-${p}-${MARK}`),
+    `sim-secret-${MARK}`, `sim-openid-${MARK}`, `sim-steam-${MARK}`, `sim-xbox-${MARK}`, `sim-epicgames-${MARK}`, clientSecret,
+  ];
+  return { path, env, canaries };
 }
 
 function buildAllureReports(resultsDir: string): string[] {
@@ -94,6 +119,7 @@ test(`no canary secret (${MARK}) and no JWT in reports, traces or logs, even wit
 
   // The project's own reporters (list/line + allure-playwright), so the results are exactly what QA would get.
   const conformance = await runPlaywright({ project: 'conformance', outDir: join(OUT, 'conformance'), env: { ...env, E2E_CLIENT_APP: 'off' }, workers: 2, timeoutMs: 12 * 60_000, keepConfigReporters: true });
+  await waitUntilFree(E2E_CLIENT_APP_ORIGIN, 5 * 60_000);
   const e2e = await runPlaywright({ project: 'e2e', outDir: join(OUT, 'e2e'), env, workers: 1, timeoutMs: 12 * 60_000, keepConfigReporters: true });
   const reports = buildAllureReports(resultsDir);
 
@@ -111,8 +137,9 @@ test(`no canary secret (${MARK}) and no JWT in reports, traces or logs, even wit
   // Positive control: the scanner does find the canary where it must be (the profile's own environment file).
   const controlFile = join(OUT, 'control', 'env.json');
   mkdirSync(join(OUT, 'control'), { recursive: true });
-  writeFileSync(controlFile, JSON.stringify(profile.env));
-  assert.ok(scanForCanaries([join(OUT, 'control')], profile.canaries).findings.length > 0, 'the scanner finds a canary that is there');
+  writeFileSync(controlFile, `${JSON.stringify(profile.env)}\nticket ${Buffer.from(`sim-steam-${MARK}x`).toString('base64')}`);
+  const control = scanForCanaries([join(OUT, 'control')], profile.canaries).findings;
+  assert.ok(control.some((f) => f.what.includes('Base64')) && control.some((f) => !f.what.includes('Base64')), 'the scanner finds canaries that are there, plain and Base64');
 
   const scan = scanForCanaries([resultsDir, ...reports, join(OUT, 'conformance'), join(OUT, 'e2e')], profile.canaries);
   process.stdout.write(`hygiene: scanned ${scan.filesScanned} files and ${scan.zipEntriesScanned} trace entries: ${scan.findings.length} findings\n`);
