@@ -86,7 +86,7 @@ describe('.github/workflows/nightly.yml', () => {
     };
     collect(example);
     assert.ok(names.length > 0);
-    for (const job of ['conformance', 'e2e', 'load']) {
+    for (const job of ['conformance', 'e2e', 'load', 'report']) {
       for (const name of names) assert.equal(workflow.jobs[job]!.env?.[name], `\${{ secrets.${name} }}`, `${job}: ${name}`);
     }
   });
