@@ -132,7 +132,7 @@ describe('defect modes', () => {
   });
 
   test('every rule of sim/rules.ts is broken by at least one defect', () => {
-    const swapped = new Set(Object.values(DEFECTS).map((d) => d.swaps));
+    const swapped = new Set<string>(Object.values(DEFECTS).map((d) => d.swaps));
     const unbroken = Object.keys(defaultRules).filter((rule) => !swapped.has(`rule:${rule}`));
     assert.deepEqual(unbroken, [], 'rules no defect mode breaks');
   });
