@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, findChromium } from '../lib/chromium.ts';
 
 /**
  * The report check (`npm run test:report`): opens the report the last run built in Debian's Chromium and checks
@@ -7,10 +7,8 @@ import { defineConfig } from '@playwright/test';
  * writes no Allure results.
  */
 
-const executablePath = process.env.CHROMIUM_PATH?.trim() || ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-if (!executablePath) {
-  throw new Error('Chromium not found (looked in /usr/bin/chromium, /usr/bin/chromium-browser): install it with `apt-get install -y chromium` or set CHROMIUM_PATH');
-}
+const chromium = findChromium();
+if (!chromium.found) throw new Error(chromium.message);
 
 export default defineConfig({
   testDir: './test',
@@ -24,9 +22,6 @@ export default defineConfig({
   use: {
     browserName: 'chromium',
     viewport: { width: 1400, height: 1000 },
-    launchOptions: {
-      executablePath,
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu'],
-    },
+    launchOptions: { executablePath: chromium.path, args: [...CHROMIUM_ARGS] },
   },
 });

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { findChromium } from '../../lib/chromium.ts';
 import { PROJECT_ROOT } from '../../lib/profile.ts';
 import { findK6, k6MissingReason } from '../../load/run/k6-binary.ts';
 import type { StageName } from './options.ts';
@@ -65,9 +66,9 @@ function k6Version(path: string): string {
 
 /** For the report's environment only; the e2e suite itself fails with the install hint when the browser is missing. */
 function chromiumVersion(env: NodeJS.ProcessEnv): string {
-  const path = env.CHROMIUM_PATH?.trim() || ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-  if (!path) return 'not installed';
-  const run = spawnSync(path, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+  const chromium = findChromium(env);
+  if (!chromium.found) return 'not installed';
+  const run = spawnSync(chromium.path, ['--version'], { encoding: 'utf8', timeout: 10_000 });
   return run.status === 0 ? run.stdout.trim() : 'unknown';
 }
 
