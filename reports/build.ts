@@ -116,8 +116,7 @@ export async function buildReport(options: { target?: string; startedAt?: number
     stages: stageLines(manifests),
     gate: finalGate,
     report: { html: htmlIndex, singleFile: singleFileIndex, errors },
-    historyRuns: historyRuns(),
-    historyPath: relative(PROJECT_ROOT, REPORT_PATHS.history),
+    history: { runs: historyRuns(), path: relative(PROJECT_ROOT, REPORT_PATHS.history) },
     ...(options.startedAt !== undefined ? { seconds: (Date.now() - options.startedAt) / 1000 } : {}),
   });
   return { gate: finalGate, summary, htmlIndex, singleFileIndex, errors };

@@ -18,8 +18,8 @@ export interface SummaryInput {
   stages: StageLine[];
   gate: GateVerdict;
   report: { html: string | null; singleFile: string | null; errors: string[] };
-  historyRuns: number;
-  historyPath: string;
+  /** Absent when no report was built. */
+  history?: { runs: number; path: string };
   seconds?: number;
 }
 
@@ -68,6 +68,6 @@ export function formatSummary(input: SummaryInput): string {
   }
   if (input.report.singleFile) rows.push(`Single file: ${input.report.singleFile}   (opens from disk; send by mail or chat)`);
   for (const error of input.report.errors) rows.push(`Report build error: ${error}`);
-  rows.push(`History:     ${input.historyPath} (${input.historyRuns} run${input.historyRuns === 1 ? '' : 's'})`);
+  if (input.history) rows.push(`History:     ${input.history.path} (${input.history.runs} run${input.history.runs === 1 ? '' : 's'})`);
   return `${rows.join('\n')}\n`;
 }

@@ -8,7 +8,7 @@ import { evaluateGate } from '../reports/quality-gate.ts';
 import { REPORT_PATHS } from '../reports/report-config.ts';
 import { countResults } from '../reports/results.ts';
 import { formatSummary, stageLines } from '../reports/summary.ts';
-import { OptionsError, USAGE, parseOptions, type StageName } from './main-job/options.ts';
+import { OptionsError, USAGE, parseOptions } from './main-job/options.ts';
 import { runStage } from './main-job/run-stage.ts';
 import { startSimulator, type RunningSimulator } from './main-job/simulator.ts';
 import { publicBaseUrl } from './main-job/target-url.ts';
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
 
   for (const [i, stage] of options.stages.entries()) {
     process.stdout.write(`\n━━ stage ${i + 1}/${options.stages.length}: ${stage} ━━\n`);
-    await runStage(stage as StageName, { shard: options.shard, loadScripts: options.loadScripts, env }, runEnvironment);
+    await runStage(stage, { shard: options.shard, loadScripts: options.loadScripts, env }, runEnvironment);
   }
   await stopSimulator();
 
@@ -110,8 +110,6 @@ async function main(): Promise<void> {
         stages: stageLines(readManifests()),
         gate,
         report: { html: null, singleFile: null, errors: [] },
-        historyRuns: 0,
-        historyPath: relative(PROJECT_ROOT, REPORT_PATHS.history),
         seconds: (Date.now() - started) / 1000,
       })}Report not built (--no-report): results are in ${relative(PROJECT_ROOT, REPORT_PATHS.results)}\n`,
     );

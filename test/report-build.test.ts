@@ -92,14 +92,14 @@ describe('summary', () => {
       stages: lines,
       gate: evaluateGate({ ...emptyCounts(), passed: 15, failed: 1, skipped: 1 }),
       report: { html: 'reports/html/index.html', singleFile: 'reports/single-file/index.html', errors: [] },
-      historyRuns: 3,
-      historyPath: 'reports/history/history.jsonl',
+      history: { runs: 3, path: 'reports/history/history.jsonl' },
     });
     assert.match(text, /conformance\s+15\s+1\s+0\s+0\s+12\.0 s\s+2 shards/);
     assert.match(text, /load\s+0\s+0\s+0\s+1\s+0\.0 s\s+SKIPPED: k6 not found/);
     assert.match(text, /total\s+15\s+1\s+0\s+1/);
     assert.match(text, /Quality gate: FAILED: 1 failed/);
     assert.match(text, /Report:\s+reports\/html\/index\.html/);
+    assert.match(text, /History:\s+reports\/history\/history\.jsonl \(3 runs\)/);
     assert.ok(text.split('\n').length < 20, 'fits on one screen');
   });
 });
