@@ -4,7 +4,7 @@ import { Counter, Rate } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import { rateLimitAnswerProblems } from './lib/checks.ts';
 import { accountFor } from './lib/credentials.ts';
-import { COMMON_OPTIONS, config, requireSecrets, elapsedInScenarioMs, nextIteration, secrets, send, summaryOutputs } from './lib/k6-runtime.ts';
+import { COMMON_OPTIONS, config, elapsedInScenarioMs, nextIteration, requireSecrets, secrets, send, summaryOutputs } from './lib/k6-runtime.ts';
 import { pickProvider } from './lib/mix.ts';
 import {
   bandOf, DEFAULT_ONSET_OPTIONS, findOnset, generatorShortfall, judgeOnset, LIMITED_METRIC_PREFIX, planDuration, predictedOvershoot, rampPlan,

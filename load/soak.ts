@@ -3,7 +3,7 @@ import { Trend } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import { hasDocumentedSuccessBody, isSuccessStatus, parseJson } from './lib/checks.ts';
 import { analyseDrift, windowMetricName, windowOf } from './lib/drift.ts';
-import { COMMON_OPTIONS, config, requireSecrets, elapsedInScenarioMs, nextIteration, preAllocatedFor, secrets, send, summaryOutputs } from './lib/k6-runtime.ts';
+import { COMMON_OPTIONS, config, elapsedInScenarioMs, nextIteration, requireSecrets, preAllocatedFor, secrets, send, summaryOutputs } from './lib/k6-runtime.ts';
 import type { K6Summary } from './lib/summary.ts';
 import { documentedAnswerCheckNames, planTraffic, trafficGenerator } from './lib/traffic.ts';
 

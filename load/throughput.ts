@@ -1,11 +1,9 @@
 import { check } from 'k6';
 import type { Options } from 'k6/options';
 import { hasDocumentedSuccessBody, isSuccessStatus, parseJson } from './lib/checks.ts';
-import { COMMON_OPTIONS, config, requireSecrets, nextIteration, preAllocatedFor, send, summaryOutputs } from './lib/k6-runtime.ts';
-import { documentedAnswerCheckNames } from './lib/traffic.ts';
+import { COMMON_OPTIONS, config, nextIteration, preAllocatedFor, requireSecrets, secrets, send, summaryOutputs } from './lib/k6-runtime.ts';
 import { latencyByEndpoint, type K6Summary } from './lib/summary.ts';
-import { planTraffic, trafficGenerator } from './lib/traffic.ts';
-import { secrets } from './lib/k6-runtime.ts';
+import { documentedAnswerCheckNames, planTraffic, trafficGenerator } from './lib/traffic.ts';
 
 /**
  * Throughput: a constant arrival rate over a weighted mix of the documented sign-in calls and providers,
