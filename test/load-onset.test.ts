@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import {
-  bandOf, findOnset, generatorShortfall, judgeOnset, planDuration, predictedOvershoot, rampPlan, rampSlope, scheduledRate, secondMetricName,
+  bandOf, findOnset, generatorShortfall, judgeOnset, mergeSeries, planDuration, predictedOvershoot, rampPlan, rampSlope, scheduledRate, secondMetricName,
   SENT_METRIC_PREFIX, LIMITED_METRIC_PREFIX, seriesFromSummaryMetrics, type RampPlan, type SecondCounts,
 } from '../load/lib/onset.ts';
 import type { K6Summary } from '../load/lib/summary.ts';
@@ -149,4 +149,14 @@ test('recorded run on an overloaded machine: 429s from 100 req/s are reported as
 test('a generator that keeps to the plan has no shortfall', () => {
   const plan = rampPlan(200, 20);
   assert.deepEqual(generatorShortfall(seriesFromSummaryMetrics(recorded('ratelimit-200.summary.json').metrics, 20), plan).filter((s) => s !== 5), []);
+});
+
+test('N instances of one distributed run: their series add up second by second, and the onset is the whole\'s', () => {
+  const whole = seriesFromSummaryMetrics(recorded('ratelimit-200.summary.json').metrics, 20);
+  // two execution segments of the same run: each saw about half of every second
+  const half = (c: SecondCounts, odd: boolean): SecondCounts => ({ second: c.second, sent: odd ? Math.ceil(c.sent / 2) : Math.floor(c.sent / 2), limited: odd ? Math.ceil(c.limited / 2) : Math.floor(c.limited / 2) });
+  const merged = mergeSeries([whole.map((c) => half(c, true)), whole.map((c) => half(c, false))]);
+  assert.deepEqual(merged, whole);
+  assert.deepEqual(findOnset(merged).onset, findOnset(whole).onset);
+  assert.ok(findOnset(whole.map((c) => half(c, false))).onset!.rate < 110, 'one instance alone sees half the rate');
 });

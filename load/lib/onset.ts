@@ -183,3 +183,20 @@ export function generatorShortfall(series: readonly SecondCounts[], plan: RampPl
     .filter((c) => c.sent < share * ((scheduledRate(plan, c.second) + scheduledRate(plan, c.second + 1)) / 2))
     .map((c) => c.second);
 }
+
+/**
+ * The series of N instances of one distributed run, added second by second: every instance counts its own
+ * share of the offered rate, and the onset is a property of the whole.
+ */
+export function mergeSeries(parts: readonly (readonly SecondCounts[])[]): SecondCounts[] {
+  const bySecond = new Map<number, SecondCounts>();
+  for (const part of parts) {
+    for (const c of part) {
+      const into = bySecond.get(c.second) ?? { second: c.second, sent: 0, limited: 0 };
+      into.sent += c.sent;
+      into.limited += c.limited;
+      bySecond.set(c.second, into);
+    }
+  }
+  return [...bySecond.values()].sort((a, b) => a.second - b.second);
+}
