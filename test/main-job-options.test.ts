@@ -56,3 +56,21 @@ describe('a stage that exits without a result to explain it', () => {
     assert.match(failureLine('load', 2, ['some output']), /^load: a command exited with code 2 but no failed or broken result explains it/);
   });
 });
+
+describe('load stage on a target that is not loopback', () => {
+  const base = { shard: undefined, loadScripts: undefined, env: { K6_BIN: '/nonexistent/k6' } };
+  it('is skipped, naming what is missing: the profile consent, then the command confirmation', async () => {
+    const { STAGES } = await import('../scripts/main-job/stages.ts');
+    const noConsent = STAGES.load({ ...base, target: { baseUrl: 'https://login.example.test/api', allowLoad: false, iOwnThisTarget: true } });
+    assert.equal(noConsent.kind, 'blocked');
+    assert.match(noConsent.kind === 'blocked' ? noConsent.reason : '', /load\.allowNonLoopback is not true/);
+    const noFlag = STAGES.load({ ...base, target: { baseUrl: 'https://login.example.test/api', allowLoad: true, iOwnThisTarget: false } });
+    assert.match(noFlag.kind === 'blocked' ? noFlag.reason : '', /--i-own-this-target/);
+  });
+  it('on loopback only k6 decides (here: missing, so skipped with the install hint)', async () => {
+    const { STAGES } = await import('../scripts/main-job/stages.ts');
+    const plan = STAGES.load({ ...base, target: { baseUrl: 'http://127.0.0.1:8787/api', allowLoad: false, iOwnThisTarget: false } });
+    assert.equal(plan.kind === 'blocked' && plan.status, 'skipped');
+    assert.match(plan.kind === 'blocked' ? plan.reason : '', /k6 not found.*K6_BIN/);
+  });
+});

@@ -21,6 +21,8 @@ export interface MainJobOptions {
   report: boolean;
   /** Load scripts to run, in order; undefined means the load stage's default set. */
   loadScripts: string[] | undefined;
+  /** Passed on to the load runner: the confirmation it needs before loading a target that is not loopback. */
+  iOwnThisTarget: boolean;
   help: boolean;
 }
 
@@ -34,6 +36,7 @@ export const USAGE = `usage: npm start -- [options]
   --only <stages>           comma-separated subset of ${STAGE_NAMES.join(',')} (default: all)
   --shard <i/n>             run the i-th of n parts of the conformance suite (CI matrix)
   --load-scripts <names>    comma-separated k6 scripts for the load stage (default: the stage's main-job set)
+  --i-own-this-target       let the load stage load a non-loopback target (its profile must allow it too)
   --no-report               gather the stages' Allure results but do not build the report
   -h, --help                this text`;
 
@@ -54,6 +57,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         shard: { type: 'string' },
         'load-scripts': { type: 'string' },
         'no-report': { type: 'boolean', default: false },
+        'i-own-this-target': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -93,6 +97,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     shard: values.shard,
     report: !values['no-report'],
     loadScripts: values['load-scripts'] !== undefined ? splitList(values['load-scripts'], '--load-scripts') : undefined,
+    iOwnThisTarget: values['i-own-this-target'] ?? false,
     help: values.help ?? false,
   };
 }

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { findChromium } from '../../lib/chromium.ts';
-import { PROJECT_ROOT } from '../../lib/profile.ts';
+import { PROJECT_ROOT, isLoopback } from '../../lib/profile.ts';
 import { findK6, k6MissingReason } from '../../load/run/k6-binary.ts';
 import type { StageName } from './options.ts';
 
@@ -15,6 +15,8 @@ import type { StageName } from './options.ts';
 export interface StageContext {
   shard: string | undefined;
   loadScripts: string[] | undefined;
+  /** The target as the load stage's safety rule needs it. */
+  target: { baseUrl: string; allowLoad: boolean; iOwnThisTarget: boolean };
   env: NodeJS.ProcessEnv;
 }
 
@@ -98,13 +100,22 @@ export const STAGES: Record<StageName, (ctx: StageContext) => StagePlan> = {
 
   load(ctx) {
     if (!packageScripts().load) return notInCheckout('the load stage (`npm run load`)');
+    // Load on a server that is not loopback needs the profile's consent and the command's: without both the stage is
+    // skipped, saying which is missing (the load runner would refuse anyway).
+    const remote = !isLoopback(ctx.target.baseUrl);
+    if (remote && !ctx.target.allowLoad) {
+      return { kind: 'blocked', status: 'skipped', reason: `the profile does not allow load on ${ctx.target.baseUrl} (load.allowNonLoopback is not true)`, environment: {} };
+    }
+    if (remote && !ctx.target.iOwnThisTarget) {
+      return { kind: 'blocked', status: 'skipped', reason: `load on ${ctx.target.baseUrl} needs npm start -- --i-own-this-target to confirm you own it`, environment: {} };
+    }
     // Without k6 the stage is skipped, with the load runner's own message (what was tried, how to install).
     const missing = k6MissingReason(ctx.env);
     if (missing) return { kind: 'blocked', status: 'skipped', reason: missing, environment: { k6: 'not installed' } };
     const runs = ctx.loadScripts?.map((script) => ({ script, args: [] as string[] })) ?? MAIN_JOB_LOAD_RUNS;
     return {
       kind: 'run',
-      commands: runs.map((r) => ({ argv: ['npm', 'run', '--silent', 'load', '--', r.script, ...r.args] })),
+      commands: runs.map((r) => ({ argv: ['npm', 'run', '--silent', 'load', '--', r.script, ...r.args, ...(remote ? ['--i-own-this-target'] : [])] })),
       environment: { k6: k6Version(findK6(ctx.env)) },
     };
   },
