@@ -27,7 +27,7 @@ export type RouteId = 'jwtLogin' | 'oauthLogin' | 'crossAuth' | 'oauthToken' | '
 
 /** What a defect breaks, for the verify-harness table and for choosing which suites must catch it. */
 export type DefectArea =
-  | 'state' | 'with_logout' | 'error-shape' | 'status' | 'provider' | 'required-field' | 'redirect'
+  | 'state' | 'with_logout' | 'error-shape' | 'status' | 'provider' | 'project' | 'required-field' | 'redirect'
   | 'redirect_uri' | 'jwt-claims' | 'oauth-params' | 'cross-auth' | 'code-exchange' | 'rate-limit' | 'robustness';
 
 export interface Defect {
@@ -272,7 +272,7 @@ export const DEFECTS: Record<string, Defect> = {
   },
   'unknown-project-accepted': {
     description: 'a well-formed projectId that names no project signs in to the default project',
-    area: 'oauth-params',
+    area: 'project',
     swaps: 'rule:project',
     rules: {
       project: (value, world) => {

@@ -13,6 +13,7 @@ const FILES_FOR_AREA: Record<DefectArea, RegExp> = {
   'error-shape': /jwt-login\.spec/,
   status: /jwt-login\.spec|oauth-login/,
   provider: /jwt-login\.spec|cross-auth|provider/,
+  project: /jwt-login\.spec/,
   'required-field': /jwt-login\.spec|cross-auth/,
   redirect: /cross-auth/,
   redirect_uri: /oauth-login|redirect/,
