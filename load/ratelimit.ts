@@ -48,11 +48,7 @@ export const options: Options = {
       // Every VU up front: starting one mid-ramp compiles the script and the rate dips while it does.
       preAllocatedVUs: config.maxVUs,
       maxVUs: config.maxVUs,
-      stages: [
-        { target: plan.startRate, duration: `${plan.holdLowSeconds}s` },
-        { target: plan.endRate, duration: `${plan.rampSeconds}s` },
-        { target: plan.endRate, duration: `${plan.holdHighSeconds}s` },
-      ],
+      stages: plan.stages.map((s) => ({ target: s.target, duration: `${s.seconds}s` })),
       gracefulStop: '5s',
     },
   },
@@ -99,7 +95,7 @@ export default function (): void {
 export function handleSummary(data: K6Summary): Record<string, string> {
   const series = seriesFromSummaryMetrics(data.metrics, seconds);
   const analysis = findOnset(series, DEFAULT_ONSET_OPTIONS);
-  const allowance = predictedOvershoot(rl.burst ?? 0, rampSlope(plan));
+  const allowance = predictedOvershoot(rl.burst ?? 0, rampSlope(plan, rl.expectedPerSecond));
   const verdict = judgeOnset(analysis, rl.expectedPerSecond, rl.tolerance, allowance, generatorShortfall(series, plan));
   const onsetLine = analysis.onset
     ? `429 onset: ${analysis.onset.rate} req/s at second ${analysis.onset.second} (expected ${rl.expectedPerSecond}; accepted once limited: ${analysis.onset.acceptedRate ?? 'n/a'} req/s) ${verdict.ok ? 'ok' : 'FAIL'}`

@@ -7,6 +7,9 @@ import {
 } from '../load/lib/onset.ts';
 import type { K6Summary } from '../load/lib/summary.ts';
 
+/** The plan the recorded runs used (an earlier, straight ramp 100 -> 300 req/s over 20 s). */
+const RECORDED_PLAN: RampPlan = { startRate: 100, endRate: 300, stages: [{ target: 100, seconds: 2 }, { target: 300, seconds: 16 }, { target: 300, seconds: 2 }] };
+
 const recorded = (name: string): K6Summary => JSON.parse(readFileSync(new URL(`./fixtures/load/${name}`, import.meta.url), 'utf8')) as K6Summary;
 
 /**
@@ -31,15 +34,30 @@ function simulateBucket(plan: RampPlan, limit: number, burst: number): SecondCou
   return out;
 }
 
-test('the ramp goes from half to one and a half times the expected limit and covers the duration', () => {
+test('the ramp: half the limit, quickly to 0.85x, slowly through the limit to 1.15x, then to 1.5x; it covers the duration', () => {
   const plan = rampPlan(200, 40);
   assert.equal(plan.startRate, 100);
   assert.equal(plan.endRate, 300);
+  assert.deepEqual(plan.stages, [
+    { target: 100, seconds: 2 },
+    { target: 170, seconds: 8 },
+    { target: 230, seconds: 22 },
+    { target: 300, seconds: 4 },
+    { target: 300, seconds: 4 },
+  ]);
   assert.equal(planDuration(plan), 40);
   assert.equal(scheduledRate(plan, 0), 100);
-  assert.equal(scheduledRate(plan, 4 + 16), 200);
+  assert.equal(scheduledRate(plan, 6), 135);
+  assert.equal(scheduledRate(plan, 21), 200);
   assert.equal(scheduledRate(plan, 39), 300);
-  assert.equal(rampSlope(plan), 200 / 32);
+  assert.equal(rampSlope(plan, 200), 60 / 22);
+  assert.equal(rampSlope(plan, 120), 70 / 8);
+  assert.equal(rampSlope(plan, 1000), 0);
+  for (const [limit, seconds] of [[10, 5], [40, 10], [1000, 40], [50, 3600]] as const) {
+    const p = rampPlan(limit, seconds);
+    assert.equal(planDuration(p), seconds, `${limit}/${seconds}`);
+    assert.ok(p.stages.every((s) => s.seconds >= 1 && Number.isInteger(s.target)), `${limit}/${seconds}`);
+  }
 });
 
 test('bands: below, near and above the expected limit with the tolerance', () => {
@@ -56,16 +74,17 @@ test('predicted overshoot of a token bucket on a linear ramp: sqrt(2 burst slope
 });
 
 for (const limit of [50, 200, 1000]) {
-  test(`a token bucket of ${limit} req/s with burst ceil(R/20): onset found within ±10% and close to the prediction`, () => {
+  test(`a token bucket of ${limit} req/s with burst ceil(R/10): onset found within ±10% and close to the prediction`, () => {
     const plan = rampPlan(limit, 40);
-    const burst = Math.ceil(limit / 20);
+    const burst = Math.ceil(limit / 10);
     const analysis = findOnset(simulateBucket(plan, limit, burst));
     assert.ok(analysis.onset, 'an onset');
     const error = (analysis.onset.rate - limit) / limit;
     assert.ok(Math.abs(error) <= 0.1, `onset ${analysis.onset.rate} vs ${limit}`);
     // the bucket lets the ramp past the limit by about sqrt(2 burst slope), plus up to one second of ramp
-    const predicted = limit + predictedOvershoot(burst, rampSlope(plan));
-    assert.ok(Math.abs(analysis.onset.rate - predicted) <= rampSlope(plan) + 2, `onset ${analysis.onset.rate}, predicted ${predicted.toFixed(1)}`);
+    const slope = rampSlope(plan, limit);
+    const predicted = limit + predictedOvershoot(burst, slope);
+    assert.ok(Math.abs(analysis.onset.rate - predicted) <= slope + 2, `onset ${analysis.onset.rate}, predicted ${predicted.toFixed(1)}`);
     // once limiting, the bucket lets exactly its rate through
     assert.ok(Math.abs(analysis.onset.acceptedRate! - limit) <= limit * 0.02 + 1, `accepted ${analysis.onset.acceptedRate}`);
     assert.equal(judgeOnset(analysis, limit, 0.1).ok, true);
@@ -78,7 +97,7 @@ test('a burst of a whole second delays the onset past +10%; the known burst wide
   assert.ok(analysis.onset);
   assert.ok(analysis.onset.rate > 220, `onset ${analysis.onset.rate}`);
   assert.equal(judgeOnset(analysis, 200, 0.1).ok, false);
-  assert.equal(judgeOnset(analysis, 200, 0.1, predictedOvershoot(200, rampSlope(plan))).ok, true);
+  assert.equal(judgeOnset(analysis, 200, 0.1, predictedOvershoot(200, rampSlope(plan, 200))).ok, true);
 });
 
 test('a lone early 429 is not the onset; sustained 429s are', () => {
@@ -140,14 +159,14 @@ test('recorded run on an overloaded machine: 429s from 100 req/s are reported as
   assert.equal(analysis.onset?.rate, 100);
   assert.equal(judgeOnset(analysis, 200, 0.1).ok, false);
   // and the generator fell behind the plan there: the verdict says the measurement, not the target, is suspect
-  const plan = rampPlan(200, 20);
+  const plan = RECORDED_PLAN;
   const behind = generatorShortfall(seriesFromSummaryMetrics(summary.metrics, 20), plan);
   assert.ok(behind.includes(14) && behind.includes(15), behind.join(','));
   assert.match(judgeOnset(analysis, 200, 0.1, 0, behind).reason, /load generator fell behind the plan/);
 });
 
 test('a generator that keeps to the plan has no shortfall', () => {
-  const plan = rampPlan(200, 20);
+  const plan = RECORDED_PLAN;
   assert.deepEqual(generatorShortfall(seriesFromSummaryMetrics(recorded('ratelimit-200.summary.json').metrics, 20), plan).filter((s) => s !== 5), []);
 });
 

@@ -56,9 +56,9 @@ test('the ratelimit peak (1.5x the expected limit) counts against maxRate; a rem
   assert.throws(() => planRun(parseLoadArgs(['ratelimit']), noIntrusive), /intrusive\.rateLimit is not true/);
 });
 
-test('the simulator profile: the command starts its own simulator, with the limit ratelimit expects and a burst of R/20', () => {
+test('the simulator profile: the command starts its own simulator, with the limit ratelimit expects and a burst of R/10', () => {
   const plan = planRun(parseLoadArgs(['ratelimit', '--rate', '1000', '--duration', '40']), simulator());
-  assert.deepEqual(plan.simulator, { rateLimit: 1000, burst: 50 });
+  assert.deepEqual(plan.simulator, { rateLimit: 1000, burst: 100 });
   assert.equal(plan.config.ratelimit?.projectId, simulator().projectId);
   assert.equal(plan.config.ratelimit?.expectedPerSecond, 1000);
   assert.equal(plan.peakRate, 1500);

@@ -7,14 +7,17 @@
  * handleSummary and again by the report converter. Pure functions; tested under Node on recorded series.
  */
 
+export interface RampStage {
+  /** Rate reached at the end of the stage (linear from the previous one), requests per second. */
+  target: number;
+  seconds: number;
+}
+
 export interface RampPlan {
-  /** Offered rate at the start and at the end of the ramp, requests per second. */
+  /** Offered rate at the start and the peak at the end, requests per second. */
   startRate: number;
   endRate: number;
-  /** Seconds at startRate, then ramping, then at endRate. */
-  holdLowSeconds: number;
-  rampSeconds: number;
-  holdHighSeconds: number;
+  stages: RampStage[];
 }
 
 export interface SecondCounts {
@@ -29,33 +32,61 @@ export type Band = 'below' | 'near' | 'above';
 export const RAMP_LOW_FACTOR = 0.5;
 export const RAMP_HIGH_FACTOR = 1.5;
 
+/**
+ * The ramp: a short hold at half the expected limit, quickly to 0.85x, then slowly through the limit to 1.15x
+ * (more than half the run), quickly to 1.5x and a short hold there. The slow middle is where the onset is: the
+ * slope at the limit sets both the resolution of one-second bins and how far a token bucket's burst lets the
+ * ramp past the limit before the first 429 (predictedOvershoot).
+ */
 export function rampPlan(expectedPerSecond: number, durationSeconds: number): RampPlan {
-  const total = Math.max(3, Math.round(durationSeconds));
-  const hold = Math.max(1, Math.round(total * 0.1));
+  const total = Math.max(5, Math.round(durationSeconds));
+  const at = (factor: number): number => Math.max(1, Math.round(expectedPerSecond * factor));
+  const holdLow = Math.max(1, Math.round(total * 0.05));
+  const rampUp = Math.max(1, Math.round(total * 0.2));
+  const rampOut = Math.max(1, Math.round(total * 0.1));
+  const holdHigh = Math.max(1, Math.round(total * 0.1));
+  const slow = total - holdLow - rampUp - rampOut - holdHigh;
+  const nearLow = at(0.85);
+  const nearHigh = Math.max(nearLow + 1, at(1.15));
+  const startRate = at(RAMP_LOW_FACTOR);
+  const endRate = Math.max(nearHigh + 1, at(RAMP_HIGH_FACTOR));
   return {
-    startRate: Math.max(1, Math.round(expectedPerSecond * RAMP_LOW_FACTOR)),
-    endRate: Math.max(2, Math.round(expectedPerSecond * RAMP_HIGH_FACTOR)),
-    holdLowSeconds: hold,
-    rampSeconds: total - 2 * hold,
-    holdHighSeconds: hold,
+    startRate,
+    endRate,
+    stages: [
+      { target: startRate, seconds: holdLow },
+      { target: nearLow, seconds: rampUp },
+      { target: nearHigh, seconds: slow },
+      { target: endRate, seconds: rampOut },
+      { target: endRate, seconds: holdHigh },
+    ],
   };
 }
 
 export function planDuration(plan: RampPlan): number {
-  return plan.holdLowSeconds + plan.rampSeconds + plan.holdHighSeconds;
+  return plan.stages.reduce((n, s) => n + s.seconds, 0);
 }
 
 /** The arrival rate the plan asks for `t` seconds into the run. */
 export function scheduledRate(plan: RampPlan, t: number): number {
-  if (t <= plan.holdLowSeconds) return plan.startRate;
-  const intoRamp = t - plan.holdLowSeconds;
-  if (intoRamp >= plan.rampSeconds) return plan.endRate;
-  return plan.startRate + ((plan.endRate - plan.startRate) * intoRamp) / plan.rampSeconds;
+  let from = plan.startRate;
+  let elapsed = 0;
+  for (const stage of plan.stages) {
+    if (t < elapsed + stage.seconds) return from + ((stage.target - from) * (t - elapsed)) / stage.seconds;
+    elapsed += stage.seconds;
+    from = stage.target;
+  }
+  return from;
 }
 
-/** Ramp slope in requests per second per second. */
-export function rampSlope(plan: RampPlan): number {
-  return plan.rampSeconds > 0 ? (plan.endRate - plan.startRate) / plan.rampSeconds : 0;
+/** Slope (requests per second per second) of the stage where the plan passes `rate`; 0 if it never does. */
+export function rampSlope(plan: RampPlan, rate: number): number {
+  let from = plan.startRate;
+  for (const stage of plan.stages) {
+    if (stage.target > from && rate >= from && rate <= stage.target) return (stage.target - from) / stage.seconds;
+    from = stage.target;
+  }
+  return 0;
 }
 
 export function bandOf(rate: number, expected: number, tolerance: number): Band {

@@ -1,3 +1,5 @@
+import type { RampPlan } from './onset.ts';
+
 /**
  * Reading k6's end-of-test summary (the object handleSummary receives and summary.json holds): thresholds,
  * metric values, and the harness's own section. Pure; used by the scripts' handleSummary and by the
@@ -52,7 +54,7 @@ export interface HarnessSection {
     expectedPerSecond: number;
     tolerance: number;
     burst: number | null;
-    plan: { startRate: number; endRate: number; holdLowSeconds: number; rampSeconds: number; holdHighSeconds: number };
+    plan: RampPlan;
     series: { second: number; sent: number; limited: number }[];
     onset: { second: number; rate: number; acceptedRate: number | null } | null;
     firstLimitedSecond: number | null;

@@ -21,6 +21,6 @@ const sections = summaries.map((s, i) => {
 });
 const first = sections[0]!;
 const analysis = findOnset(mergeSeries(sections.map((s) => s.series)));
-const verdict = judgeOnset(analysis, first.expectedPerSecond, first.tolerance, predictedOvershoot(first.burst ?? 0, rampSlope(first.plan)));
+const verdict = judgeOnset(analysis, first.expectedPerSecond, first.tolerance, predictedOvershoot(first.burst ?? 0, first.plan.stages ? rampSlope(first.plan, first.expectedPerSecond) : 0));
 process.stdout.write(`${files.length} instance(s), ${analysis.totalSent} requests, ${analysis.totalLimited} answered 429\n${verdict.reason} ${verdict.ok ? 'ok' : 'FAIL'}\n`);
 process.exit(verdict.ok ? 0 : 1);

@@ -3,7 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { CROSS_AUTH_PLATFORMS } from '../../spec/index.ts';
 import type { TargetProfile } from '../../lib/profile.ts';
 import { LOAD_SCRIPTS, type LoadConfig, type LoadScriptName, type LoadSecrets } from '../lib/config.ts';
-import { planDuration, rampPlan, RAMP_HIGH_FACTOR } from '../lib/onset.ts';
+import { rampPlan } from '../lib/onset.ts';
 import { assertTargetAllowed, boundedDuration, boundedRate, HARD_MAX_VUS, SafetyError } from '../lib/safety.ts';
 import { simulatorBurstFor, type SimulatorLimit } from './simulator-process.ts';
 
@@ -167,9 +167,7 @@ export function planRun(args: LoadArgs, profile: TargetProfile): RunPlan {
   }
   const peakRate = args.script === 'ratelimit' ? rampPlan(rate, durationSeconds).endRate : args.script === 'smoke' ? 1 : rate;
   boundedRate(peakRate, profile.load.maxRate);
-  if (args.script === 'ratelimit' && planDuration(rampPlan(rate, durationSeconds)) !== durationSeconds && durationSeconds >= 3) {
-    throw new Error('ratelimit: ramp plan does not cover the duration'); // cannot happen; guards the arithmetic
-  }
+  if (args.script === 'ratelimit' && durationSeconds < 5) throw new UsageError('ratelimit: --duration must be at least 5 s (hold, ramp through the limit, hold)');
 
   const hasCredentials = (p: string): boolean => profile.credentialTemplates[p] !== undefined || (profile.credentials[p]?.length ?? 0) > 0;
   const client = profile.oauth.singleRedirect;

@@ -19,9 +19,13 @@ export interface SimulatorLimit {
   burst?: number;
 }
 
-/** The burst the load runs give the simulator: a twentieth of a second of the limit keeps the 429 onset sharp. */
+/**
+ * The burst the load runs give the simulator: a tenth of a second of the limit. Small enough that the slow middle
+ * of the ramp passes the limit by about 5% before the first 429 (load/lib/onset.ts); large enough that a stall of
+ * the simulator or of k6 shorter than 100 ms on a busy machine does not bunch arrivals into 429s below the limit.
+ */
 export function simulatorBurstFor(rateLimit: number): number {
-  return Math.max(1, Math.ceil(rateLimit / 20));
+  return Math.max(1, Math.ceil(rateLimit / 10));
 }
 
 export function simulatorArgs(limit: SimulatorLimit): string[] {
