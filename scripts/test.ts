@@ -63,6 +63,11 @@ const STEPS: Step[] = [
   { name: 'main job (npm start) vs simulator', command: ['npm', 'start'] },
   // The report that run built, opened in Chromium: its totals, every stage, a load result, an attachment.
   { name: 'report opens in Chromium', command: ['npx', 'playwright', 'test', '--config', 'reports/playwright.report.config.ts'] },
+  // The harness checks itself: every defect mode of the simulator caught by some check, the good simulator passing
+  // (the fast subset: each defect against the suites of its rules; `npm run verify:harness -- --full` nightly).
+  { name: 'self-check: defect modes caught', command: ['npx', 'tsx', 'scripts/verify-harness.ts'] },
+  // No canary secret in any report, trace or log; unreachable, invalid and slow targets handled in bounded time.
+  { name: 'self-check: secret hygiene, robustness', command: ['npx', 'tsx', '--test', '--test-reporter=spec', ...findFiles(join(PROJECT_ROOT, 'test'), '.selfcheck.ts')] },
 ];
 
 // `npm test -- --only unit` runs the steps whose name contains the word; the default is every step.
