@@ -14,6 +14,7 @@ export const USAGE = `usage: npm run sim -- [options]
   --social-latency <ms>   delay every fake social network answer
   --social-outage <list>  providers whose fake network is down (comma-separated, or all)
   --social-timeout <ms>   how long the simulator waits for a social network (default ${DEFAULT_OPTIONS.socialTimeoutMs})
+  --social-cache-ttl <s>  how long a network's acceptance of a credential is remembered (default ${DEFAULT_OPTIONS.socialCacheTtlSeconds}; 0 asks every time)
   --max-body <bytes>      largest request body accepted (default ${DEFAULT_OPTIONS.maxBodyBytes})`;
 
 export class UsageError extends Error {}
@@ -43,6 +44,7 @@ export function parseSimArgs(argv: string[]): { options: Partial<SimOptions>; li
         'social-latency': { type: 'string' },
         'social-outage': { type: 'string' },
         'social-timeout': { type: 'string' },
+        'social-cache-ttl': { type: 'string' },
         'max-body': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -74,6 +76,8 @@ export function parseSimArgs(argv: string[]): { options: Partial<SimOptions>; li
   if (latency !== undefined) options.socialLatencyMs = latency;
   const timeout = positiveNumber('social-timeout', values['social-timeout']);
   if (timeout !== undefined) options.socialTimeoutMs = timeout;
+  const cacheTtl = positiveNumber('social-cache-ttl', values['social-cache-ttl'], true);
+  if (cacheTtl !== undefined) options.socialCacheTtlSeconds = cacheTtl;
   const maxBody = positiveNumber('max-body', values['max-body']);
   if (maxBody !== undefined) options.maxBodyBytes = maxBody;
   if (values['social-outage'] !== undefined) options.socialOutage = values['social-outage'].split(',').map((s) => s.trim()).filter(Boolean);

@@ -15,6 +15,8 @@ export interface SimOptions {
   tokenTtlSeconds: number;
   codeTtlSeconds: number;
   socialTimeoutMs: number;
+  /** How long a social network's acceptance of a credential is remembered; 0 asks every time. */
+  socialCacheTtlSeconds: number;
   socialLatencyMs: number;
   socialOutage: string[];
   socialSlowMs: number;
@@ -30,6 +32,7 @@ export const DEFAULT_OPTIONS: SimOptions = {
   tokenTtlSeconds: 86_400,
   codeTtlSeconds: 60,
   socialTimeoutMs: 2000,
+  socialCacheTtlSeconds: 60,
   socialLatencyMs: 0,
   socialOutage: [],
   socialSlowMs: 5000,

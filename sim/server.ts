@@ -76,7 +76,7 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
     world,
     state: new SimState({ ...DEFAULT_STATE_LIMITS, codeTtlSeconds: options.codeTtlSeconds }),
     issuer: new TokenIssuer(options.tokenTtlSeconds, rules.jwtClaims),
-    verifier: new SocialVerifier(fake.origin, options.socialTimeoutMs),
+    verifier: new SocialVerifier(fake.origin, options.socialTimeoutMs, options.socialCacheTtlSeconds * 1000),
     limiter: new RateLimiter(),
     options,
     limitFor(project) {

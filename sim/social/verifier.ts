@@ -1,20 +1,38 @@
+import { LRUCache } from 'lru-cache';
 import { Pool, errors as undiciErrors } from 'undici';
 import type { SocialProfile, VerifyRequest } from './fake-networks.ts';
 
 /**
  * How the simulator asks a social network whether a credential is good: an HTTP call through undici's
  * keep-alive pool, bounded by a timeout, as the real service calls Facebook or Steam.
+ *
+ * A network's "yes" is remembered for `cacheTtlMs` (bounded LRU), as an identity service caches provider lookups:
+ * the same token presented again within the window is not asked about twice. Refusals and outages are never
+ * remembered, so a bad or unlucky token is asked about every time. `--social-cache-ttl 0` turns this off.
  */
 export type VerifyResult = { ok: true; profile: SocialProfile } | { ok: false; reason: 'rejected' | 'unavailable' };
 
 export class SocialVerifier {
   private readonly pool: Pool;
+  private readonly accepted: LRUCache<string, SocialProfile> | null;
 
-  constructor(origin: string, private readonly timeoutMs: number) {
+  constructor(origin: string, private readonly timeoutMs: number, cacheTtlMs = 0) {
     this.pool = new Pool(origin, { connections: 64, keepAliveTimeout: 30_000 });
+    this.accepted = cacheTtlMs > 0 ? new LRUCache({ max: 100_000, ttl: cacheTtlMs }) : null;
   }
 
   async verify(provider: string, credential: VerifyRequest): Promise<VerifyResult> {
+    if (!this.accepted) return this.ask(provider, credential);
+    // Every field the network judges is part of the key: the same token with another secret is another question.
+    const key = [provider, credential.access_token, credential.access_token_secret, credential.openid, credential.ticket, credential.app_id, credential.code, credential.deployment_id].join('\u0000');
+    const known = this.accepted.get(key);
+    if (known) return { ok: true, profile: known };
+    const result = await this.ask(provider, credential);
+    if (result.ok) this.accepted.set(key, result.profile);
+    return result;
+  }
+
+  private async ask(provider: string, credential: VerifyRequest): Promise<VerifyResult> {
     try {
       const { statusCode, body } = await this.pool.request({
         method: 'POST',
