@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } f
 import { cpus } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import { findChromium } from '../lib/chromium.ts';
 import { PROJECT_ROOT } from '../lib/profile.ts';
 import { DEFECTS, type Defect } from '../sim/defects.ts';
 import { startSimulator } from '../sim/server.ts';
@@ -65,7 +66,16 @@ function specFiles(dir: string): string[] {
 
 const conformanceFiles = specFiles('conformance');
 const e2eFiles = specFiles('e2e');
-const chromiumPresent = existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium');
+const chromiumPresent = findChromium().found;
+
+/** Run folders of earlier invocations, once they are a day old (a day-old run is not still writing to its folder). */
+function pruneOldRuns(): void {
+  if (!existsSync(OUT_ROOT)) return;
+  for (const entry of readdirSync(OUT_ROOT)) {
+    const path = join(OUT_ROOT, entry);
+    if (/^\d{8}T\d{6}-\d+$/.test(entry) && Date.now() - statSync(path).mtimeMs > 24 * 3600_000) rmSync(path, { recursive: true, force: true });
+  }
+}
 
 interface Target {
   name: string;
@@ -193,6 +203,7 @@ async function measureFlakiness(repeat: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  pruneOldRuns();
   if (args['repeat-each'] !== undefined) return measureFlakiness(Number(args['repeat-each']));
   mkdirSync(OUT, { recursive: true });
   if (conformanceFiles.length === 0) {

@@ -47,28 +47,28 @@ export interface RunRequest {
   keepConfigReporters?: boolean;
 }
 
-interface JsonResult {
+export interface JsonResult {
   status: string;
   error?: { message?: string };
   errors?: { message?: string }[];
 }
-interface JsonTest {
+export interface JsonTest {
   projectName: string;
   status: 'expected' | 'unexpected' | 'flaky' | 'skipped';
   results: JsonResult[];
 }
-interface JsonSpec {
+export interface JsonSpec {
   title: string;
   file: string;
   tests: JsonTest[];
 }
-interface JsonSuite {
+export interface JsonSuite {
   title: string;
   file: string;
   specs?: JsonSpec[];
   suites?: JsonSuite[];
 }
-interface JsonReport {
+export interface JsonReport {
   suites?: JsonSuite[];
   errors?: { message?: string }[];
 }
@@ -86,7 +86,7 @@ function categoryOf(message: string): FailedCheck['category'] {
 }
 
 /** Walks the report's nested suites; `path` is the describe titles above a spec. */
-function collect(report: JsonReport, outcome: RunOutcome): void {
+export function collect(report: JsonReport, outcome: RunOutcome): void {
   const walk = (suite: JsonSuite, path: string[]): void => {
     const here = suite.title && suite.title !== suite.file ? [...path, suite.title] : path;
     for (const spec of suite.specs ?? []) {
