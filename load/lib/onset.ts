@@ -127,9 +127,11 @@ export interface OnsetOptions {
   minRatio: number;
   /** ... and so do the next `sustainSeconds` seconds (a lone 429 is not an onset). */
   sustainSeconds: number;
+  /** Seconds of warm-up the onset is not looked for in (ratelimit.ts: the first, whose arrivals come bunched). */
+  fromSecond: number;
 }
 
-export const DEFAULT_ONSET_OPTIONS: OnsetOptions = { minRatio: 0.01, sustainSeconds: 2 };
+export const DEFAULT_ONSET_OPTIONS: OnsetOptions = { minRatio: 0.01, sustainSeconds: 2, fromSecond: 1 };
 
 export interface Onset {
   /** The first second of sustained 429s. */
@@ -165,7 +167,7 @@ export function findOnset(series: readonly SecondCounts[], options: OnsetOptions
   let onset: Onset | null = null;
   for (let i = 0; i < sorted.length; i++) {
     const here = sorted[i]!;
-    if (here.sent === 0 || ratio(here) < options.minRatio) continue;
+    if (here.second < options.fromSecond || here.sent === 0 || ratio(here) < options.minRatio) continue;
     const following = sorted.slice(i + 1, i + 1 + options.sustainSeconds).filter((c) => c.sent > 0);
     if (!following.every((c) => ratio(c) >= options.minRatio)) continue;
     const after = sorted.slice(i + 1).filter((c) => c.sent > 0 && ratio(c) >= options.minRatio);

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { DEFAULT_PROFILE_PATH, loadProfile, PROJECT_ROOT } from '../../lib/profile.ts';
+import { mintAccount } from '../../lib/credentials.ts';
+import { DEFAULT_PROFILE_PATH, loadProfile, PROJECT_ROOT, type TargetProfile } from '../../lib/profile.ts';
 import { Redactor } from '../../lib/redact.ts';
 import { LOAD_CONFIG_ENV, LOAD_SECRETS_ENV, type LoadConfig } from '../lib/config.ts';
 import type { K6Summary } from '../lib/summary.ts';
@@ -49,6 +50,23 @@ function pipeRedacted(stream: NodeJS.ReadableStream, out: NodeJS.WritableStream,
     rl.on('line', (line) => out.write(`${redactor.text(line)}\n`));
     rl.on('close', () => resolve());
   });
+}
+
+/**
+ * A freshly started simulator compiles its hot paths on the first requests and stalls while it does; the run
+ * should measure it warm. Health checks, and a few sign-ins into the profile's isolated rate-limit project, so
+ * no token of the bucket the run measures is taken.
+ */
+async function warmUp(baseUrl: string, profile: TargetProfile): Promise<void> {
+  const health = baseUrl.replace(/\/api$/, '/_sim/health');
+  for (let i = 0; i < 50; i++) await fetch(health).then((r) => r.arrayBuffer());
+  const account = mintAccount(profile, 'facebook') as { accessToken?: string } | undefined;
+  if (!profile.rateLimit || !account?.accessToken) return;
+  const url = `${baseUrl}/social/facebook/login_with_token?projectId=${encodeURIComponent(profile.rateLimit.projectId)}`;
+  for (let i = 0; i < 5; i++) {
+    const fresh = mintAccount(profile, 'facebook') as { accessToken: string };
+    await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ access_token: fresh.accessToken }) }).then((r) => r.arrayBuffer());
+  }
 }
 
 export interface RunOptions {
@@ -103,6 +121,7 @@ export async function runLoad(args: LoadArgs, options: RunOptions = {}): Promise
   try {
     if (plan.simulator) {
       sim = await startSimulatorProcess(plan.simulator);
+      await warmUp(sim.url, profile);
       const limit = plan.simulator.rateLimit === null ? 'no rate limit' : `rate limit ${plan.simulator.rateLimit}/s, burst ${plan.simulator.burst}`;
       log(`load: started the embedded simulator at ${sim.url} (${limit})`);
     }
