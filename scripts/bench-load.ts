@@ -18,7 +18,7 @@ import { startSimulatorProcess, type SimulatorProcess } from '../load/run/simula
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
-  options: { rate: { type: 'string', default: '300' }, duration: { type: 'string', default: '20' }, rounds: { type: 'string', default: '3' }, 'base-url': { type: 'string' } },
+  options: { rate: { type: 'string', default: '150' }, duration: { type: 'string', default: '20' }, rounds: { type: 'string', default: '3' }, 'base-url': { type: 'string' } },
 });
 const rate = Number(values.rate);
 const duration = Number(values.duration);
