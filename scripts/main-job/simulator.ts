@@ -84,6 +84,9 @@ export async function startSimulator(profile: TargetProfile, outDir: string): Pr
     child.kill('SIGTERM');
     throw new Error(`simulator at ${baseUrl} does not answer its health check (log: ${logPath})`);
   }
+  // Whatever ends the main job (a crash included), the simulator does not outlive it.
+  const killOnExit = (): void => void child.kill('SIGTERM');
+  process.once('exit', killOnExit);
   const profilePath = baseUrl === profile.baseUrl ? profile.path : profileWithBaseUrl(profile, baseUrl, outDir);
   return {
     baseUrl,
@@ -92,6 +95,7 @@ export async function startSimulator(profile: TargetProfile, outDir: string): Pr
     stop: () =>
       new Promise<void>((done) => {
         if (child.exitCode !== null) return done();
+        process.removeListener('exit', killOnExit);
         const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
         child.once('exit', () => {
           clearTimeout(force);
