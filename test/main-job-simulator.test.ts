@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { loadProfile } from '../lib/profile.ts';
+import { DEFAULT_PROFILE_PATH, loadProfile, type TargetProfile } from '../lib/profile.ts';
 import { isPortFree, startSimulator } from '../scripts/main-job/simulator.ts';
 
 /**
@@ -12,20 +12,28 @@ import { isPortFree, startSimulator } from '../scripts/main-job/simulator.ts';
  * free port, and the stages get a profile that points at it; stopping it frees the port.
  */
 describe('main job simulator', () => {
-  const profile = loadProfile();
-  const wanted = Number(new URL(profile.baseUrl).port);
-  let blocker: Server | undefined;
+  // A copy of the simulator's profile on a port this test holds (never 8787: other runs may be using it).
+  const dir = mkdtempSync(join(tmpdir(), 'main-job-sim-'));
+  let blocker: Server;
+  let profile: TargetProfile;
+  let wanted: number;
 
   before(async () => {
-    if (await isPortFree(wanted)) {
-      blocker = createServer();
-      await new Promise<void>((done) => blocker!.listen(wanted, '127.0.0.1', () => done()));
-    }
+    blocker = createServer();
+    await new Promise<void>((done) => blocker.listen(0, '127.0.0.1', () => done()));
+    wanted = (blocker.address() as { port: number }).port;
+    const raw = JSON.parse(readFileSync(DEFAULT_PROFILE_PATH, 'utf8')) as Record<string, unknown>;
+    raw.baseUrl = `http://127.0.0.1:${wanted}/api`;
+    raw.expectations = loadProfile().expectationsPath;
+    delete raw.$schema;
+    writeFileSync(join(dir, 'profile.json'), JSON.stringify(raw));
+    profile = loadProfile(join(dir, 'profile.json'));
   });
-  after(() => blocker?.close());
+  after(() => blocker.close());
 
   it('moves to a free port when the profile port is taken, with a profile copy the loader accepts', async () => {
-    const sim = await startSimulator(profile, mkdtempSync(join(tmpdir(), 'main-job-sim-')));
+    assert.equal(await isPortFree(wanted), false);
+    const sim = await startSimulator(profile, dir);
     try {
       const port = Number(new URL(sim.baseUrl).port);
       assert.notEqual(port, wanted);
