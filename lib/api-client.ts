@@ -1,10 +1,10 @@
 import type { APIRequestContext } from '@playwright/test';
-import { ENDPOINTS, ERROR_CODE_PATTERN, endpointPath, type EndpointId } from '../spec/index.ts';
+import { ENDPOINTS, endpointPath, type EndpointId } from '../spec/index.ts';
 import { describeViolations, pathOf, runChecks, type Check, ALWAYS_ON_CHECKS } from './checks.ts';
 import { renderCurl } from './curl.ts';
-import { parseJson, preview, type Exchange, type SentRequest } from './exchange.ts';
+import { parseJson, preview, redactAbout, type Exchange, type SentRequest } from './exchange.ts';
 import type { TargetProfile } from './profile.ts';
-import { REDACTED, Redactor, SECRET_FIELD_NAMES } from './redact.ts';
+import { Redactor, SECRET_FIELD_NAMES } from './redact.ts';
 
 /**
  * The suites' HTTP client: Playwright's APIRequestContext (the `request` fixture) addressed at the profile's
@@ -149,7 +149,7 @@ export class ApiClient {
     this.exchanges.push(exchange);
     await this.sink.exchange(exchange, redactor);
     const violations = runChecks(exchange, this.checks);
-    if (violations.length > 0) throw new Error(redactor.text(describeViolations(exchange, violations)));
+    if (violations.length > 0) throw new Error(redactAbout(exchange, describeViolations(exchange, violations), redactor));
     await this.sink.checked(exchange);
     return exchange;
   }
@@ -172,18 +172,7 @@ export function renderExchange(exchange: Exchange, redactor: Redactor): string {
     '',
     `reproduce: ${exchange.curl}`,
   ];
-  const redacted = redactor.text(lines.join('\n').replace(/^(authorization: \w+ ).*$/gim, '$1[REDACTED]'));
-  return restoreErrorCode(redacted, exchange);
-}
-
-/**
- * The redactor hides every `"code"` value (an authorization code is a secret), which also hides the documented
- * `error.code`. A value of the documented form NNN-NNN is an error code, never a credential: it is put back.
- */
-function restoreErrorCode(text: string, exchange: Exchange): string {
-  const code = (exchange.json as { error?: { code?: unknown } } | undefined)?.error?.code;
-  if (typeof code !== 'string' || !ERROR_CODE_PATTERN.test(code)) return text;
-  return text.replace(`"code":"${REDACTED}"`, `"code":"${code}"`);
+  return redactAbout(exchange, lines.join('\n').replace(/^(authorization: \w+ ).*$/gim, '$1[REDACTED]'), redactor);
 }
 
 export function exchangeTitle(exchange: Exchange): string {

@@ -1,4 +1,5 @@
-import type { EndpointId } from '../spec/index.ts';
+import { ERROR_CODE_PATTERN, type EndpointId } from '../spec/index.ts';
+import { REDACTED, Redactor } from './redact.ts';
 
 /**
  * One request the suites sent and the answer they got, in the shape every check, matcher and report
@@ -46,4 +47,17 @@ export function preview(text: string, max = 400): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   if (flat.length === 0) return '(empty body)';
   return flat.length > max ? `${flat.slice(0, max)}… (${flat.length} chars)` : flat;
+}
+
+/**
+ * Text about an exchange (a failure message, an attachment) with its secrets redacted: the profile's and the
+ * request's secrets, JWTs, credential fields. The redactor hides every `"code"` value (an authorization code is
+ * a secret), which also hides the documented `error.code`; a value of the documented form NNN-NNN is an error
+ * code, never a credential, so it is put back.
+ */
+export function redactAbout(exchange: Exchange, text: string, redactor: Redactor = new Redactor(exchange.secrets)): string {
+  const redacted = redactor.text(text);
+  const code = (exchange.json as { error?: { code?: unknown } } | undefined)?.error?.code;
+  if (typeof code !== 'string' || !ERROR_CODE_PATTERN.test(code)) return redacted;
+  return redacted.replaceAll(`"code":"${REDACTED}"`, `"code":"${code}"`);
 }

@@ -2,7 +2,7 @@ import { expect as baseExpect } from '@playwright/test';
 import { ANSWERS, DOCUMENTED_ERROR_STATUSES, ENDPOINTS, ERROR_BODY_SCHEMA, type AnswerCase } from '../spec/index.ts';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { isDeepStrictEqual } from 'node:util';
-import { preview, type Exchange } from './exchange.ts';
+import { preview, redactAbout, type Exchange } from './exchange.ts';
 import { decodeLoginJwt, type LoginClaims } from './jwt.ts';
 import type { Expectation } from './profile.ts';
 
@@ -29,9 +29,13 @@ function report(name: string, pass: boolean, isNot: boolean, expected: string, a
     name,
     expected,
     actual,
+    // The answer may hold a JWT or a refresh token: the message is redacted like every attachment.
     message: () =>
-      `${name}${isNot ? ' (negated)' : ''} for ${exchange.request.method} ${new URL(exchange.request.url).pathname}\n` +
-      `  expected: ${isNot ? 'not ' : ''}${expected}\n  actual:   ${actual}\n  reproduce: ${exchange.curl}`,
+      redactAbout(
+        exchange,
+        `${name}${isNot ? ' (negated)' : ''} for ${exchange.request.method} ${new URL(exchange.request.url).pathname}\n` +
+          `  expected: ${isNot ? 'not ' : ''}${expected}\n  actual:   ${actual}\n  reproduce: ${exchange.curl}`,
+      ),
   };
 }
 

@@ -36,3 +36,37 @@ test('claims: expected values exactly, a sub, an exp in the future', () => {
   assert.match(claimProblems({ ...claims, exp: undefined }, {}, now).join(), /exp: .*\(absent\)/);
   assert.match(claimProblems({ ...claims, sub: '' }, {}, now).join(), /sub: expected a non-empty string/);
 });
+
+test('a failing matcher says expected, actual and the cURL line, with JWTs redacted and error codes kept', async () => {
+  const { expect } = await import('../lib/matchers.ts');
+  const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEyMyJ9.c2lnbmF0dXJlLXNpZw';
+  const x = {
+    endpoint: 'oauthToken' as const,
+    request: { method: 'POST', url: 'http://127.0.0.1:1/api/oauth2/token', headers: {} },
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    text: JSON.stringify({ access_token: jwt, refresh_token: 'refresh-secret-value' }),
+    json: { access_token: jwt, refresh_token: 'refresh-secret-value' },
+    curl: "curl -sS -i -X POST 'http://127.0.0.1:1/api/oauth2/token'",
+    secrets: [],
+    elapsedMs: 1,
+  };
+  let message = '';
+  try {
+    await expect(x).not.toHaveStatus(200);
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  assert.match(message, /expected: not status 200/);
+  assert.match(message, /actual: {3}status 200/);
+  assert.match(message, /reproduce: curl /);
+  assert.doesNotMatch(message, /eyJzdWIi|refresh-secret-value/);
+
+  const refused = { ...x, endpoint: 'jwtLogin' as const, status: 400, text: '{"error":{"code":"003-004","description":"bad"}}', json: { error: { code: '003-004', description: 'bad' } } };
+  try {
+    await expect(refused).toHaveStatus(422);
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  assert.match(message, /"code":"003-004"/);
+});
