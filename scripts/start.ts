@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   const loadTarget = { baseUrl: profile.baseUrl, allowLoad: profile.load.allowNonLoopback, iOwnThisTarget: options.iOwnThisTarget };
   for (const [i, stage] of options.stages.entries()) {
     process.stdout.write(`\n━━ stage ${i + 1}/${options.stages.length}: ${stage} ━━\n`);
-    await runStage(stage, { shard: options.shard, loadScripts: options.loadScripts, target: loadTarget, env }, runEnvironment);
+    await runStage(stage, { shard: options.shard, loadScripts: options.loadScripts, target: loadTarget, secrets: profile.secrets, env }, runEnvironment);
   }
   await stopSimulator();
 

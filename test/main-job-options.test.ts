@@ -58,7 +58,7 @@ describe('a stage that exits without a result to explain it', () => {
 });
 
 describe('load stage on a target that is not loopback', () => {
-  const base = { shard: undefined, loadScripts: undefined, env: { K6_BIN: '/nonexistent/k6' } };
+  const base = { shard: undefined, loadScripts: undefined, secrets: [], env: { K6_BIN: '/nonexistent/k6' } };
   it('is skipped, naming what is missing: the profile consent, then the command confirmation', async () => {
     const { STAGES } = await import('../scripts/main-job/stages.ts');
     const noConsent = STAGES.load({ ...base, target: { baseUrl: 'https://login.example.test/api', allowLoad: false, iOwnThisTarget: true } });

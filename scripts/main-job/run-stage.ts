@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../lib/profile.ts';
+import { Redactor } from '../../lib/redact.ts';
 import { REPORT_PATHS } from '../../reports/report-config.ts';
 import { countResults, gatherResults, totalOf, writeStageResult, type Counts } from '../../reports/results.ts';
 import type { StageName } from './options.ts';
@@ -95,8 +96,9 @@ export async function runStage(stage: StageName, ctx: StageContext, runEnvironme
         // The runner says something went wrong but no result says what: a crash, an unreachable target in the
         // global setup, a bad config, "no tests found". Its own error line becomes the message (and so decides
         // the category); its last lines become the trace.
-        reason = failureLine(stage, firstFailure.code, firstFailure.tail);
-        writeStageResult(stageResults, { stage, name: `${stage} stage exited abnormally`, status: 'broken', message: reason, details: firstFailure.tail.join('\n') });
+        const redactor = new Redactor(ctx.secrets);
+        reason = redactor.text(failureLine(stage, firstFailure.code, firstFailure.tail));
+        writeStageResult(stageResults, { stage, name: `${stage} stage exited abnormally`, status: 'broken', message: reason, details: redactor.text(firstFailure.tail.join('\n')) });
       }
     }
   } catch (error) {

@@ -17,6 +17,8 @@ export interface StageContext {
   loadScripts: string[] | undefined;
   /** The target as the load stage's safety rule needs it. */
   target: { baseUrl: string; allowLoad: boolean; iOwnThisTarget: boolean };
+  /** The profile's secret values: a stage's own output quoted into the report passes through the redactor. */
+  secrets: readonly string[];
   env: NodeJS.ProcessEnv;
 }
 
