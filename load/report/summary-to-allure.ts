@@ -117,7 +117,7 @@ export function buildResult(summary: K6Summary, k6ExitCode: number | null = null
   if (h?.soak) {
     steps.push(step(`p95 latency drift at most x${h.soak.maxDriftRatio}`, h.soak.ok, [{ name: 'ratio', value: h.soak.ratio === null ? 'n/a' : h.soak.ratio.toFixed(2) }], stop, h.soak.reason));
     if (!h.soak.ok) failures.push(h.soak.reason);
-    charts.push({ name: 'p95 latency per window', svg: driftChart(h.soak.p95ByWindow, h.durationSeconds, 500) });
+    charts.push({ name: 'p95 latency per window', svg: driftChart(h.soak.p95ByWindow, h.durationSeconds, latencySloOf(summary).p95) });
   }
   if (h?.latency && Object.keys(h.latency).length > 0) {
     const slo = latencySloOf(summary);
