@@ -1,4 +1,4 @@
-import { test as base } from '@playwright/test';
+import { test as base, type APIRequestContext } from '@playwright/test';
 import * as allure from 'allure-js-commons';
 import type { AnswerCase } from '../spec/index.ts';
 import { Accounts } from './accounts.ts';
@@ -37,6 +37,7 @@ interface TestFixtures {
 
 interface WorkerFixtures {
   profile: TargetProfile;
+  apiContext: APIRequestContext;
 }
 
 class AllureSink implements ExchangeSink {
@@ -65,8 +66,19 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { scope: 'worker' },
   ],
 
-  api: async ({ request, profile }, use, testInfo) => {
-    const client = new ApiClient(request, profile, new AllureSink());
+  // One APIRequestContext per worker (Playwright's `request`, made once): a context per test costs more than most
+  // of these tests' requests; the client keeps each test's exchanges apart.
+  apiContext: [
+    async ({ playwright }, use) => {
+      const context = await playwright.request.newContext();
+      await use(context);
+      await context.dispose();
+    },
+    { scope: 'worker' },
+  ],
+
+  api: async ({ apiContext, profile }, use, testInfo) => {
+    const client = new ApiClient(apiContext, profile, new AllureSink());
     await use(client);
     if (testInfo.status !== testInfo.expectedStatus && client.exchanges.length > 0) {
       const lines = client.exchanges.map((x, i) => `# ${i + 1}. ${exchangeTitle(x)}\n${x.curl}`).join('\n\n');
