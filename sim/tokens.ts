@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID, webcrypto } from 'node:crypto';
-import { SignJWT, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
+import { CompactSign, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
 
 /**
  * The Login JWTs. Signed HS256 (as the documented example token is) with a key made fresh at every start, so a
@@ -8,6 +8,8 @@ import { SignJWT, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose'
  */
 
 export const ISSUER = 'https://login.xsolla.com';
+const PROTECTED_HEADER = { alg: 'HS256', typ: 'JWT' } as const;
+const textEncoder = new TextEncoder();
 
 export interface TokenIdentity {
   sub: string;
@@ -74,15 +76,18 @@ export class TokenIssuer {
     if (extras.payload !== undefined) claims.payload = extras.payload;
     if (extras.scope && extras.scope.length > 0) claims.scope = extras.scope.join(' ');
     if (extras.sessionTicket !== undefined) claims.session_ticket = extras.sessionTicket;
-    const jwt = new SignJWT(this.shapeClaims(claims))
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setIssuer(ISSUER)
-      .setSubject(identity.sub)
-      .setJti(`${session}.${this.bootId}`)
-      .setIssuedAt()
-      .setExpirationTime(`${this.ttlSeconds}s`);
-    if (extras.audience !== undefined) jwt.setAudience(extras.audience);
-    return jwt.sign(await this.key);
+    const iat = Math.floor(Date.now() / 1000);
+    claims.iss = ISSUER;
+    claims.sub = identity.sub;
+    claims.jti = `${session}.${this.bootId}`;
+    claims.iat = iat;
+    claims.exp = iat + this.ttlSeconds;
+    if (extras.audience !== undefined) claims.aud = extras.audience;
+    // jose's compact JWS over the serialised claims: the same token SignJWT makes, without its per-call claim
+    // builder, which was a sixth of the simulator's time per sign-in.
+    return new CompactSign(textEncoder.encode(JSON.stringify(this.shapeClaims(claims))))
+      .setProtectedHeader(PROTECTED_HEADER)
+      .sign(await this.key);
   }
 
   /** Signature, issuer and expiry; `null` for anything else (bad signature, expired, not a JWT, another run's). */
