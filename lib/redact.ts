@@ -4,6 +4,8 @@
  * Applied at the point of writing, so no stage has to remember which of its strings are secret.
  */
 
+import { ERROR_CODE_PATTERN } from '../spec/errors.ts';
+
 export const REDACTED = '[REDACTED]';
 
 const JWT_PATTERN = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
@@ -42,7 +44,9 @@ export class Redactor {
     let out = input;
     if (this.secretPattern) out = out.replace(this.secretPattern, REDACTED);
     out = out.replace(JWT_PATTERN, `${REDACTED}-JWT`);
-    for (const pattern of FIELD_PATTERNS) out = out.replace(pattern, (_m, pre: string, _v: string, post: unknown) => `${pre}${REDACTED}${typeof post === 'string' ? post : ''}`);
+    for (const pattern of FIELD_PATTERNS) out = out.replace(pattern, (_m, pre: string, value: string, post: unknown) =>
+        // A documented error code (`"code": "003-061"`) is the evidence a report needs, not a secret.
+        `${pre}${ERROR_CODE_PATTERN.test(value) ? value : REDACTED}${typeof post === 'string' ? post : ''}`);
     return out;
   }
 
