@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { waitForListening } from '../lib/listening.ts';
 import { PROJECT_ROOT } from '../lib/profile.ts';
 import { MAIN_PROJECT_ID } from '../sim/seed.ts';
 
@@ -28,13 +29,7 @@ const connections = Number(values.connections);
 
 function start(script: string, args: string[]): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      const m = /listening on (\S+)/.exec(d.toString());
-      if (m) resolve({ child, url: m[1]! });
-    });
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
+  return waitForListening(child, script, 30_000).then((url) => ({ child, url }));
 }
 
 let userCounter = 0;

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { waitForListening } from '../../lib/listening.ts';
 import { PROJECT_ROOT } from '../../lib/profile.ts';
 
 /**
@@ -44,26 +45,11 @@ export async function startSimulatorProcess(limit: SimulatorLimit, timeoutMs = 2
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');
   });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGTERM');
-      reject(new Error(`simulator did not start within ${timeoutMs} ms${stderr ? `: ${stderr.trim()}` : ''}`));
-    }, timeoutMs);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`simulator exited (code ${code}) before listening${stderr ? `: ${stderr.trim()}` : ''}`));
-    });
+  const stderrText = (): string => (stderr ? `: ${stderr.trim()}` : '');
+  const url = await waitForListening(child, 'simulator', timeoutMs, stderrText).catch((error: Error) => {
+    child.kill('SIGTERM');
+    throw error;
   });
-  child.stdout!.resume();
   return {
     url,
     stop: () =>

@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
+import { waitForListening } from '../../lib/listening.ts';
 import { PROJECT_ROOT, type TargetProfile } from '../../lib/profile.ts';
 
 /**
@@ -26,25 +27,6 @@ export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
     const probe = createServer();
     probe.once('error', () => done(false));
     probe.listen(port, host, () => probe.close(() => done(true)));
-  });
-}
-
-function waitForListening(child: ChildProcess, logPath: string): Promise<string> {
-  return new Promise((done, fail) => {
-    let seen = '';
-    const timer = setTimeout(() => fail(new Error(`simulator did not report "listening on" within ${READY_TIMEOUT_MS / 1000} s (log: ${logPath})`)), READY_TIMEOUT_MS);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(seen);
-      if (m) {
-        clearTimeout(timer);
-        done(m[1]!);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      fail(new Error(`simulator exited with code ${code} before it was ready (log: ${logPath})`));
-    });
   });
 }
 
@@ -74,7 +56,7 @@ export async function startSimulator(profile: TargetProfile, outDir: string): Pr
   });
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
-  const apiUrl = await waitForListening(child, logPath).catch((error: Error) => {
+  const apiUrl = await waitForListening(child, 'simulator', READY_TIMEOUT_MS, () => ` (log: ${logPath})`).catch((error: Error) => {
     child.kill('SIGTERM');
     throw error;
   });

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { waitForListening } from '../../lib/listening.ts';
 import { PROJECT_ROOT } from '../../lib/profile.ts';
 import { k6MissingReason } from '../../load/run/k6-binary.ts';
 import type { FailedCheck, RunOutcome } from './playwright-run.ts';
@@ -27,21 +28,7 @@ function startSimulator(port: number, defect: string | null, log: NodeJS.Writabl
   const args = ['tsx', 'sim/main.ts', '--port', String(port), '--rate-limit', String(LIMIT), '--burst', String(BURST), ...(defect ? ['--defect', defect] : [])];
   const child = spawn('npx', args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   child.stderr!.pipe(log, { end: false });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('simulator did not start within 30 s')), 30_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('listening on')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`simulator exited (code ${code}) before listening`));
-    });
-  });
+  return waitForListening(child, 'simulator', 30_000).then(() => child);
 }
 
 function stop(child: ChildProcess): void {
