@@ -4,7 +4,7 @@ import { expect, targetProfile, test } from '../lib/fixtures.ts';
 import { jwtOf } from '../lib/matchers.ts';
 import { decodeLoginJwt } from '../lib/jwt.ts';
 import {
-  CROSS_AUTH_PLATFORMS, DOCUMENTED_ENDPOINTS, RESPONSE_TYPE_CODE, SOCIAL_REQUIRED_EXTRAS, WITH_LOGOUT_VALUES, isValidState,
+  DOCUMENTED_ENDPOINTS, isCrossAuthPlatform, RESPONSE_TYPE_CODE, SOCIAL_REQUIRED_EXTRAS, WITH_LOGOUT_VALUES, isValidState,
   type EndpointId, type Parameter,
 } from '../spec/index.ts';
 import { baseQuery } from './oauth-entries.ts';
@@ -48,7 +48,7 @@ type Policy = 'reject' | 'state' | 'any';
 
 const POLICIES: Record<string, { policy: Policy; valid?: (v: string) => boolean }> = {
   provider_name: { policy: 'reject', valid: (v) => profile.providers.includes(v) },
-  oauth2_cross_social_provider_name: { policy: 'reject', valid: (v) => (CROSS_AUTH_PLATFORMS as readonly string[]).includes(v) },
+  oauth2_cross_social_provider_name: { policy: 'reject', valid: isCrossAuthPlatform },
   projectId: { policy: 'reject', valid: (v) => v.toLowerCase() === profile.projectId.toLowerCase() },
   payload: { policy: 'any' },
   with_logout: { policy: 'reject', valid: (v) => (WITH_LOGOUT_VALUES as readonly string[]).includes(v) },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CROSS_AUTH_PLATFORMS, type CrossAuthPlatform } from '../spec/index.ts';
+import { isCrossAuthPlatform, type CrossAuthPlatform } from '../spec/index.ts';
 import { canMint, mintAccount, profileAccount } from './credentials.ts';
 import type { PlatformAccount, SocialAccount, TargetProfile } from './profile.ts';
 
@@ -35,7 +35,7 @@ export function platformQuery(account: PlatformAccount): Record<string, string> 
   return out;
 }
 
-export const isPlatform = (name: string): name is CrossAuthPlatform => (CROSS_AUTH_PLATFORMS as readonly string[]).includes(name);
+export const isPlatform = isCrossAuthPlatform;
 
 export class Accounts {
   private readonly newUsersTaken = new Map<string, number>();

@@ -1,6 +1,6 @@
 import {
   ANSWERS,
-  CROSS_AUTH_PLATFORMS,
+  isCrossAuthPlatform,
   CROSS_AUTH_REQUIRED,
   DOCUMENTED_SCOPES,
   STATE_MIN_EXCLUSIVE_LENGTH,
@@ -221,7 +221,7 @@ export const DEFECTS: Record<string, Defect> = {
     description: 'cross_auth with an undocumented platform is handled as steam (no 404)',
     area: 'provider',
     swaps: 'rule:crossAuthPlatform',
-    rules: { crossAuthPlatform: (name) => ((CROSS_AUTH_PLATFORMS as readonly string[]).includes(name) ? (name as CrossAuthPlatform) : 'steam') },
+    rules: { crossAuthPlatform: (name) => (isCrossAuthPlatform(name) ? name : 'steam') },
   },
   'battlenet-missing': {
     description: 'a documented provider (battlenet) answers 404',

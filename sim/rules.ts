@@ -1,14 +1,14 @@
 import {
   ANSWERS,
-  CROSS_AUTH_PLATFORMS,
   CROSS_AUTH_REQUIRED,
   INTEGER_PATTERN,
   RESPONSE_TYPE_CODE,
-  SOCIAL_PROVIDERS,
   SOCIAL_REQUIRED_EXTRAS,
   UUID_PATTERN,
   WITH_LOGOUT_VALUES,
   isBase64,
+  isCrossAuthPlatform,
+  isSocialProvider,
   isValidState,
   codePointLength,
   STATE_MIN_EXCLUSIVE_LENGTH,
@@ -89,12 +89,12 @@ const optionalString = (name: string, value: unknown): string | undefined => {
 };
 
 export const socialProvider: Rules['socialProvider'] = (name) => {
-  if (!(SOCIAL_PROVIDERS as readonly string[]).includes(name)) fail('unknownProvider', { provider_name: name });
+  if (!isSocialProvider(name)) fail('unknownProvider', { provider_name: name });
   return name as SocialProvider;
 };
 
 export const crossAuthPlatform: Rules['crossAuthPlatform'] = (name) => {
-  if (!(CROSS_AUTH_PLATFORMS as readonly string[]).includes(name)) fail('unknownProvider', { provider_name: name });
+  if (!isCrossAuthPlatform(name)) fail('unknownProvider', { provider_name: name });
   return name as CrossAuthPlatform;
 };
 
