@@ -82,10 +82,6 @@ export class Params {
     if (all.length > 1) throw new ApiError('invalidParameter', { parameter: name, reason: 'given more than once' });
     return all[0];
   }
-
-  has(name: string): boolean {
-    return this.search.has(name);
-  }
 }
 
 export interface Answer {
