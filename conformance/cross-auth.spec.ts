@@ -8,11 +8,11 @@ import type { PlatformAccount } from '../lib/profile.ts';
 import {
   AUDIENCE_RULE, CROSS_AUTH_PLATFORMS, CROSS_AUTH_PLATFORM_SOURCE, CROSS_AUTH_REQUIRED, IS_REDIRECT_RULE, NO_USER_CREATION_RULE,
   SESSION_TICKET_RULE, param, type CrossAuthPlatform,
-} from '../spec/index.ts';
+} from '../contract/index.ts';
 import { baseQuery, type OAuthQuery } from './oauth-entries.ts';
 
 /**
- * GET /oauth2/social/{steam|xbox|epicgames}/cross_auth (spec/documents/oauth2-cross-auth.reference-page.txt):
+ * GET /oauth2/social/{steam|xbox|epicgames}/cross_auth (contract/documents/oauth2-cross-auth.reference-page.txt):
  * 302 with Location by default and with is_redirect=true (never followed), 200 {login_url} with false; the
  * platform's own parameters; no_user_creation; audience into aud. One suite over the platforms.
  */

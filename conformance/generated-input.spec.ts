@@ -6,7 +6,7 @@ import { decodeLoginJwt } from '../lib/jwt.ts';
 import {
   DOCUMENTED_ENDPOINTS, isCrossAuthPlatform, RESPONSE_TYPE_CODE, SOCIAL_REQUIRED_EXTRAS, WITH_LOGOUT_VALUES, isValidState,
   type EndpointId, type Parameter,
-} from '../spec/index.ts';
+} from '../contract/index.ts';
 import { baseQuery } from './oauth-entries.ts';
 
 /**

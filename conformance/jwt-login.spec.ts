@@ -4,10 +4,10 @@ import type { SocialAccount } from '../lib/profile.ts';
 import { expect, targetProfile, test } from '../lib/fixtures.ts';
 import { decodeLoginJwt } from '../lib/jwt.ts';
 import { jwtOf } from '../lib/matchers.ts';
-import { ERROR_BODY_SOURCE, PAYLOAD_RULE, PROVIDER_LIST_SOURCES, SOCIAL_REQUIRED_EXTRAS, param, type SocialProvider } from '../spec/index.ts';
+import { ERROR_BODY_SOURCE, PAYLOAD_RULE, PROVIDER_LIST_SOURCES, SOCIAL_REQUIRED_EXTRAS, param, type SocialProvider } from '../contract/index.ts';
 
 /**
- * POST /social/{provider_name}/login_with_token (spec/documents/jwt-login-with-token.md): one suite over the
+ * POST /social/{provider_name}/login_with_token (contract/documents/jwt-login-with-token.md): one suite over the
  * provider matrix of the target profile. What the page says is asserted everywhere; which 4xx and which code
  * a bad input gets comes from the target's expectations file.
  */

@@ -1,6 +1,6 @@
 import { expect, targetProfile, test } from '../lib/fixtures.ts';
 import { codeFrom, exchangeCode } from '../lib/oauth-flow.ts';
-import { param } from '../spec/index.ts';
+import { param } from '../contract/index.ts';
 import { ENTRY_IDS, baseQuery, entries } from './oauth-entries.ts';
 
 /**

@@ -2,7 +2,7 @@ import { isPlatform, platformQuery, socialBody, type Accounts } from '../lib/acc
 import type { ApiClient, Query } from '../lib/api-client.ts';
 import type { Exchange } from '../lib/exchange.ts';
 import type { OAuthClient, TargetProfile } from '../lib/profile.ts';
-import { CROSS_AUTH_PLATFORMS, type CrossAuthPlatform } from '../spec/index.ts';
+import { CROSS_AUTH_PLATFORMS, type CrossAuthPlatform } from '../contract/index.ts';
 
 /**
  * The two OAuth 2.0 calls share their query (client_id, response_type, state, redirect_uri, scope) and its rules.

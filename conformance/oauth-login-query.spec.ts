@@ -3,11 +3,11 @@ import { expect, targetProfile, test } from '../lib/fixtures.ts';
 import { codeFrom, exchangeCode } from '../lib/oauth-flow.ts';
 import { decodeLoginJwt, scopesOf } from '../lib/jwt.ts';
 import { jwtOf } from '../lib/matchers.ts';
-import { REDIRECT_URI_RULE, RESPONSE_TYPE_RULE, SCOPE_RULE, STATE_RULE, param, type AnswerCase } from '../spec/index.ts';
+import { REDIRECT_URI_RULE, RESPONSE_TYPE_RULE, SCOPE_RULE, STATE_RULE, param, type AnswerCase } from '../contract/index.ts';
 import { ENTRY_IDS, baseQuery, entries } from './oauth-entries.ts';
 
 /**
- * The OAuth 2.0 query both calls share (spec/documents/oauth2-login-with-token.md and
+ * The OAuth 2.0 query both calls share (contract/documents/oauth2-login-with-token.md and
  * oauth2-cross-auth.reference-page.txt): client_id, response_type, state, redirect_uri, scope. Every case runs
  * through both endpoints.
  */

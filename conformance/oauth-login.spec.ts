@@ -3,11 +3,11 @@ import { expect, targetProfile, test } from '../lib/fixtures.ts';
 import { decodeLoginJwt } from '../lib/jwt.ts';
 import { jwtOf } from '../lib/matchers.ts';
 import { codeFrom, exchangeCode } from '../lib/oauth-flow.ts';
-import { ERROR_BODY_SOURCE, PROVIDER_LIST_SOURCES, SOCIAL_REQUIRED_EXTRAS, param, type SocialProvider } from '../spec/index.ts';
+import { ERROR_BODY_SOURCE, PROVIDER_LIST_SOURCES, SOCIAL_REQUIRED_EXTRAS, param, type SocialProvider } from '../contract/index.ts';
 import { baseQuery } from './oauth-entries.ts';
 
 /**
- * POST /oauth2/social/{provider_name}/login_with_token (spec/documents/oauth2-login-with-token.md) over the
+ * POST /oauth2/social/{provider_name}/login_with_token (contract/documents/oauth2-login-with-token.md) over the
  * provider matrix: login_url → code → POST /oauth2/token → the user's JWT; the body's fields per provider;
  * malformed bodies; unknown providers.
  */

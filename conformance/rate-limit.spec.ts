@@ -4,7 +4,7 @@ import type { Exchange } from '../lib/exchange.ts';
 import { withFileLock } from '../lib/file-lock.ts';
 import { retryAfterSeconds } from '../lib/retry-after.ts';
 import { expect, targetProfile, test } from '../lib/fixtures.ts';
-import { ENDPOINTS, type EndpointId } from '../spec/index.ts';
+import { ENDPOINTS, type EndpointId } from '../contract/index.ts';
 import { baseQuery } from './oauth-entries.ts';
 
 /**

@@ -2,7 +2,7 @@ import { socialBody } from '../lib/accounts.ts';
 import { mintAccount } from '../lib/credentials.ts';
 import { expect, targetProfile, test } from '../lib/fixtures.ts';
 import type { SocialAccount } from '../lib/profile.ts';
-import { param } from '../spec/index.ts';
+import { param } from '../contract/index.ts';
 import { baseQuery } from './oauth-entries.ts';
 
 /**

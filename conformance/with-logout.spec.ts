@@ -3,10 +3,10 @@ import type { ApiClient } from '../lib/api-client.ts';
 import { expect, targetProfile, test } from '../lib/fixtures.ts';
 import { jwtOf } from '../lib/matchers.ts';
 import type { SocialAccount } from '../lib/profile.ts';
-import { WITH_LOGOUT_RULE } from '../spec/index.ts';
+import { WITH_LOGOUT_RULE } from '../contract/index.ts';
 
 /**
- * `with_logout` (spec/documents/jwt-login-with-token.md): "1 to deactivate the existing values and activate a new
+ * `with_logout` (contract/documents/jwt-login-with-token.md): "1 to deactivate the existing values and activate a new
  * one, 0 to keep the existing values activated" (default "0"). Proven through GET /users/me, which answers 200
  * for an active token. Each test signs in its own user, so parallel tests never log each other out.
  */

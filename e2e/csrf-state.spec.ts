@@ -1,11 +1,11 @@
-import { STATE_RULE } from '../spec/index.ts';
+import { STATE_RULE } from '../contract/index.ts';
 import { expect, requireClientApp, test } from './fixtures.ts';
 import { openLoginPage } from './flows.ts';
 import { watchBrowserTraffic } from './traffic.ts';
 
 /**
  * `state` is "Often used to mitigate CSRF Attacks. The value will be returned in the response."
- * (spec/documents/oauth2-login-with-token.md). A game page that keeps its state must refuse a callback that
+ * (contract/documents/oauth2-login-with-token.md). A game page that keeps its state must refuse a callback that
  * carries any other: it never exchanges that code, never signs the player in. These tests fail if the page
  * (or a server altering state) lets such a callback through.
  */

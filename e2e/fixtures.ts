@@ -4,7 +4,7 @@ import { findChromium } from '../lib/chromium.ts';
 import { accountFor, canMint } from '../lib/credentials.ts';
 import { loadProfile, profilePathFromEnv, type Account, type TargetProfile } from '../lib/profile.ts';
 import { Redactor } from '../lib/redact.ts';
-import { DOCUMENTS, ENDPOINTS, type EndpointId, type Source } from '../spec/index.ts';
+import { DOCUMENTS, ENDPOINTS, type EndpointId, type Source } from '../contract/index.ts';
 import { planClientApp, type ClientAppPlanResult } from './client-app/plan.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { CROSS_AUTH_PLATFORMS, REDIRECT_URI_RULE } from '../spec/index.ts';
+import { CROSS_AUTH_PLATFORMS, REDIRECT_URI_RULE } from '../contract/index.ts';
 import { expect, test } from './fixtures.ts';
 import { watchBrowserTraffic } from './traffic.ts';
 

@@ -1,8 +1,8 @@
-import { CROSS_AUTH_PLATFORMS, IS_REDIRECT_RULE } from '../spec/index.ts';
+import { CROSS_AUTH_PLATFORMS, IS_REDIRECT_RULE } from '../contract/index.ts';
 import { expect, fillAccount, requireClientApp, test } from './fixtures.ts';
 
 /**
- * Silent authentication in the browser (spec/documents/oauth2-cross-auth.reference-page.txt): the game
+ * Silent authentication in the browser (contract/documents/oauth2-cross-auth.reference-page.txt): the game
  * launcher page sends the player to cross_auth with is_redirect=true; Login answers 302 ("URL for user
  * redirection ... will be in the Location header"); the browser follows it to the registered redirect URI,
  * whose page shows the code and the state. The test checks both against what was sent and what Login

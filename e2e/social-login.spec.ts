@@ -1,10 +1,10 @@
 import { loadProfile, profilePathFromEnv } from '../lib/profile.ts';
-import { STATE_RULE, isValidState } from '../spec/index.ts';
+import { STATE_RULE, isValidState } from '../contract/index.ts';
 import { expect, fillAccount, requireClientApp, test } from './fixtures.ts';
 import { watchBrowserTraffic } from './traffic.ts';
 
 /**
- * The OAuth 2.0 social-token login as a game's web page does it (spec/documents/oauth2-login-with-token.md):
+ * The OAuth 2.0 social-token login as a game's web page does it (contract/documents/oauth2-login-with-token.md):
  * the page calls login_with_token cross-origin with a state it keeps, follows login_url to its registered
  * callback, checks the state, has its backend exchange the code, and shows the user id from the JWT.
  * One test per provider of the target's matrix.

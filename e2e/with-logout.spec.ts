@@ -1,10 +1,10 @@
-import { WITH_LOGOUT_RULE } from '../spec/index.ts';
+import { WITH_LOGOUT_RULE } from '../contract/index.ts';
 import { expect, fillAccount, requireClientApp, requireLogoutAllowed, test } from './fixtures.ts';
 import { checkSession, signInOnGamePage } from './flows.ts';
 
 /**
  * `with_logout`: "1 to deactivate the existing values and activate a new one, 0 to keep the existing values
- * activated" (spec/documents/jwt-login-with-token.md). The player is signed in on the game page (OAuth 2.0);
+ * activated" (contract/documents/jwt-login-with-token.md). The player is signed in on the game page (OAuth 2.0);
  * a second page signs the same player in with the JWT call. With 1, the first page's token is refused on its
  * next use (GET /users/me); with 0 it keeps working: the pair fails if the server ignores or inverts the flag.
  */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { isCrossAuthPlatform, type CrossAuthPlatform } from '../spec/index.ts';
+import { isCrossAuthPlatform, type CrossAuthPlatform } from '../contract/index.ts';
 import { canMint, mintAccount, profileAccount } from './credentials.ts';
 import type { PlatformAccount, SocialAccount, TargetProfile } from './profile.ts';
 

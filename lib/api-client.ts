@@ -1,5 +1,5 @@
 import type { APIRequestContext } from '@playwright/test';
-import { ENDPOINTS, endpointPath, type EndpointId } from '../spec/index.ts';
+import { ENDPOINTS, endpointPath, type EndpointId } from '../contract/index.ts';
 import { describeViolations, pathOf, runChecks, type Check, ALWAYS_ON_CHECKS } from './checks.ts';
 import { renderCurl } from './curl.ts';
 import { parseJson, preview, redactAbout, type Exchange, type SentRequest } from './exchange.ts';

@@ -1,5 +1,5 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { ENDPOINTS, ERROR_BODY_SCHEMA, ERROR_BODY_SOURCE, cite, type Source } from '../spec/index.ts';
+import { ENDPOINTS, ERROR_BODY_SCHEMA, ERROR_BODY_SOURCE, cite, type Source } from '../contract/index.ts';
 import { preview, type Exchange } from './exchange.ts';
 
 /**

@@ -1,18 +1,18 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DOCUMENTED_ENDPOINTS, type AnswerCase, type Endpoint, type EndpointId } from '../spec/index.ts';
+import { DOCUMENTED_ENDPOINTS, type AnswerCase, type Endpoint, type EndpointId } from '../contract/index.ts';
 import type { Expectation } from './profile.ts';
 import { COVERS_LABEL, RUN_LABEL } from './report-labels.ts';
 
 /**
- * The coverage table: every documented parameter, provider and status of every documented endpoint (from spec/),
+ * The coverage table: every documented parameter, provider and status of every documented endpoint (from contract/),
  * against the `covers` labels of the tests that passed in the latest run (from the Allure results). A status is
  * required only when the target can answer it: success statuses and 429 always; an error status when some case
  * of the target's expectations that applies to the endpoint maps to it (a GET without a body cannot get the
  * "malformed body" 400, for instance).
  */
 
-/** Which of the open cases (spec/answers.ts) can happen on each endpoint. */
+/** Which of the open cases (contract/answers.ts) can happen on each endpoint. */
 export const CASES_BY_ENDPOINT: Record<'jwtLogin' | 'oauthLogin' | 'crossAuth', readonly AnswerCase[]> = {
   jwtLogin: ['malformedBody', 'wrongContentType', 'bodyTooLarge', 'missingParameter', 'invalidParameter', 'unknownProvider', 'unknownProject', 'socialTokenRejected', 'socialNetworkUnavailable', 'rateLimited'],
   oauthLogin: [

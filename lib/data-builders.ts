@@ -1,5 +1,5 @@
 import { Faker, base, en } from '@faker-js/faker';
-import { STATE_MIN_EXCLUSIVE_LENGTH } from '../spec/index.ts';
+import { STATE_MIN_EXCLUSIVE_LENGTH } from '../contract/index.ts';
 
 /**
  * Test data from a seeded faker: states of exact lengths, payloads with awkward characters, and junk for the

@@ -1,4 +1,4 @@
-import { ERROR_CODE_PATTERN, type EndpointId } from '../spec/index.ts';
+import { ERROR_CODE_PATTERN, type EndpointId } from '../contract/index.ts';
 import { REDACTED, Redactor } from './redact.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { test as base, type APIRequestContext } from '@playwright/test';
 import * as allure from 'allure-js-commons';
-import type { AnswerCase } from '../spec/index.ts';
+import type { AnswerCase } from '../contract/index.ts';
 import { Accounts } from './accounts.ts';
 import { ApiClient, exchangeTitle, renderExchange, type ExchangeSink } from './api-client.ts';
 import { DataBuilder, runSeed, seedFor, seededFaker } from './data-builders.ts';

@@ -1,5 +1,5 @@
 import { expect as baseExpect } from '@playwright/test';
-import { ANSWERS, DOCUMENTED_ERROR_STATUSES, ENDPOINTS, ERROR_BODY_SCHEMA, type AnswerCase } from '../spec/index.ts';
+import { ANSWERS, DOCUMENTED_ERROR_STATUSES, ENDPOINTS, ERROR_BODY_SCHEMA, type AnswerCase } from '../contract/index.ts';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { isDeepStrictEqual } from 'node:util';
 import { preview, redactAbout, type Exchange } from './exchange.ts';
@@ -139,7 +139,7 @@ export const expect = baseExpect.extend({
 
   /**
    * The answer for a case the documents leave open: the documented error shape, and the status and code this
-   * target's expectations file gives for the case (spec/answers.ts names the cases).
+   * target's expectations file gives for the case (contract/answers.ts names the cases).
    */
   toMatchExpectation(x: Exchange, caseName: AnswerCase) {
     if (!activeExpectations) throw new Error('toMatchExpectation: no target expectations registered (use the suites\' test fixtures)');

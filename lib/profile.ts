@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { ANSWER_CASES, SOCIAL_PROVIDERS, type AnswerCase } from '../spec/index.ts';
+import { ANSWER_CASES, SOCIAL_PROVIDERS, type AnswerCase } from '../contract/index.ts';
 
 /**
  * Target profiles: which Login server the harness tests and with what. Loaded from JSON or JSONC, validated
@@ -148,11 +148,11 @@ function loadExpectations(file: string, profileFile: string): Record<AnswerCase,
   const out = {} as Record<AnswerCase, Expectation>;
   for (const name of ANSWER_CASES) {
     const found = cases[name];
-    if (!found) throw new ProfileError(file, `cases.${name}`, `is required (expectations of profile ${profileFile} must cover every case of spec/answers.ts)`);
+    if (!found) throw new ProfileError(file, `cases.${name}`, `is required (expectations of profile ${profileFile} must cover every case of contract/answers.ts)`);
     out[name] = { status: Array.isArray(found.status) ? found.status : [found.status], code: found.code };
   }
   const unknown = Object.keys(cases).filter((k) => !(ANSWER_CASES as string[]).includes(k));
-  if (unknown.length > 0) throw new ProfileError(file, `cases.${unknown[0]}`, 'is not a case of spec/answers.ts');
+  if (unknown.length > 0) throw new ProfileError(file, `cases.${unknown[0]}`, 'is not a case of contract/answers.ts');
   return out;
 }
 

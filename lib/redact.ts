@@ -4,7 +4,7 @@
  * Applied at the point of writing, so no stage has to remember which of its strings are secret.
  */
 
-import { ERROR_CODE_PATTERN } from '../spec/errors.ts';
+import { ERROR_CODE_PATTERN } from '../contract/errors.ts';
 
 export const REDACTED = '[REDACTED]';
 

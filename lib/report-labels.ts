@@ -1,4 +1,4 @@
-import { DOCUMENTS, ENDPOINTS, type EndpointId, type Source } from '../spec/index.ts';
+import { DOCUMENTS, ENDPOINTS, type EndpointId, type Source } from '../contract/index.ts';
 
 /**
  * How a test describes itself in the report: epic = endpoint, feature = rule, story = provider, severity from

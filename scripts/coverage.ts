@@ -6,7 +6,7 @@ import { PROJECT_ROOT, loadProfile, profilePathFromEnv } from '../lib/profile.ts
 
 /**
  * `npx tsx scripts/coverage.ts [--results <dir>] [--out <file>] [--runs latest|all]`: the coverage table of the
- * conformance results (documented parameters, providers and statuses from spec/, against the tests' Allure
+ * conformance results (documented parameters, providers and statuses from contract/, against the tests' Allure
  * `covers` labels). Prints it, writes it as Markdown, and exits 1 when a documented item was not checked.
  * Without --results it reads the shared results folder and counts only the latest run there (older runs may
  * linger); with --results (a job's gathered results, possibly several shards) it counts every run in it.

@@ -1,6 +1,6 @@
-import { ANSWERS, type AnswerCase } from '../spec/index.ts';
+import { ANSWERS, type AnswerCase } from '../contract/index.ts';
 
-/** A documented error answer the simulator sends: the case from spec/answers.ts plus what went wrong. */
+/** A documented error answer the simulator sends: the case from contract/answers.ts plus what went wrong. */
 export class ApiError extends Error {
   constructor(
     readonly answer: AnswerCase,

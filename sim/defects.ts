@@ -7,7 +7,7 @@ import {
   codePointLength,
   type CrossAuthPlatform,
   type SocialProvider,
-} from '../spec/index.ts';
+} from '../contract/index.ts';
 import { ApiError, fail } from './api-error.ts';
 import type { SimOptions } from './context.ts';
 import type { Answer } from './http-io.ts';

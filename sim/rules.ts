@@ -14,7 +14,7 @@ import {
   STATE_MIN_EXCLUSIVE_LENGTH,
   type CrossAuthPlatform,
   type SocialProvider,
-} from '../spec/index.ts';
+} from '../contract/index.ts';
 import { ApiError, fail } from './api-error.ts';
 import type { Answer } from './http-io.ts';
 import type { SimClient, SimProject } from './seed.ts';

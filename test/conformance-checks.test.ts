@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runChecks, describeViolations } from '../lib/checks.ts';
 import type { Exchange } from '../lib/exchange.ts';
-import type { EndpointId } from '../spec/index.ts';
+import type { EndpointId } from '../contract/index.ts';
 
 /** The always-on checks: each must pass a good answer and fail the broken one it exists for. */
 
@@ -86,7 +86,7 @@ test('no_secret_echoed fails a response carrying a secret the request sent, in a
 test('a violation message names the check, the document, expected, actual and the cURL line', () => {
   const x = exchange(500, '<html>boom</html>');
   const message = describeViolations(x, runChecks(x));
-  assert.match(message, /check not_a_server_error \(spec\/documents\//);
+  assert.match(message, /check not_a_server_error \(contract\/documents\//);
   assert.match(message, /expected: a status below 500/);
   assert.match(message, /actual: {3}500/);
   assert.match(message, /reproduce: curl /);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { computeCoverage, coverageItems, readCoveredLabels, renderCoverageTable, uncovered } from '../lib/coverage.ts';
 import { loadProfile } from '../lib/profile.ts';
-import { DOCUMENTED_ENDPOINTS } from '../spec/index.ts';
+import { DOCUMENTED_ENDPOINTS } from '../contract/index.ts';
 
 const profile = loadProfile();
 

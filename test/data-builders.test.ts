@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DataBuilder, runSeed, seedFor, seededFaker } from '../lib/data-builders.ts';
-import { codePointLength } from '../spec/index.ts';
+import { codePointLength } from '../contract/index.ts';
 
 test('the same seed gives the same data; another seed other data', () => {
   const a = new DataBuilder(seededFaker(42));

@@ -5,7 +5,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { Pool } from 'undici';
-import { CROSS_AUTH_PLATFORMS, SOCIAL_PROVIDERS } from '../spec/index.ts';
+import { CROSS_AUTH_PLATFORMS, SOCIAL_PROVIDERS } from '../contract/index.ts';
 import { startSimulator, type RunningSimulator } from '../sim/server.ts';
 import { CLIENTS, MAIN_PROJECT_ID } from '../sim/seed.ts';
 

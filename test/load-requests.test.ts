@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ENDPOINTS, isValidState } from '../spec/index.ts';
+import { ENDPOINTS, isValidState } from '../contract/index.ts';
 import {
   hasDocumentedSuccessBody, header, isDocumentedErrorBody, isValidRetryAfter, loginUrlCarries, parseJson, rateLimitAnswerProblems,
 } from '../load/lib/checks.ts';

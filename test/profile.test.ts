@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { ANSWERS, ANSWER_CASES } from '../spec/index.ts';
+import { ANSWERS, ANSWER_CASES } from '../contract/index.ts';
 import { CLIENTS, EPIC_DEPLOYMENT_IDS, MAIN_PROJECT_ID, PROJECTS, RATE_LIMIT_PER_SECOND, RATE_LIMIT_PROJECT_ID, STEAM_APP_IDS } from '../sim/seed.ts';
 import { mintAccount } from '../lib/credentials.ts';
 import { DEFAULT_PROFILE_PATH, PROJECT_ROOT, ProfileError, loadProfile } from '../lib/profile.ts';
@@ -54,7 +54,7 @@ test('the simulator profile loads and mirrors the simulator seed', () => {
   assert.ok(EPIC_DEPLOYMENT_IDS.includes((p.credentials.epicgames![0] as { deploymentId: string }).deploymentId));
 });
 
-test('the simulator expectations file follows spec/answers.ts exactly', () => {
+test('the simulator expectations file follows contract/answers.ts exactly', () => {
   const p = loadProfile(DEFAULT_PROFILE_PATH, {});
   for (const name of ANSWER_CASES) assert.deepEqual(p.expectations[name], { status: [ANSWERS[name].status], code: ANSWERS[name].code }, name);
 });

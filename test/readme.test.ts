@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
-import { ANSWERS } from '../spec/index.ts';
+import { ANSWERS } from '../contract/index.ts';
 import { PROJECT_ROOT } from '../lib/profile.ts';
 
 const readme = readFileSync(resolve(PROJECT_ROOT, 'README.md'), 'utf8');
 
-test('the README\'s answers table is spec/answers.ts', () => {
+test('the README\'s answers table is contract/answers.ts', () => {
   for (const [name, answer] of Object.entries(ANSWERS)) {
     const row = readme.split('\n').find((line) => line.startsWith(`| \`${name}\` |`));
     assert.ok(row, `README has no row for ${name}`);

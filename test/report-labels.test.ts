@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { labelsFor, severityFromWording } from '../lib/report-labels.ts';
-import { DOCUMENTS, ENDPOINTS, STATE_RULE, param } from '../spec/index.ts';
+import { DOCUMENTS, ENDPOINTS, STATE_RULE, param } from '../contract/index.ts';
 
 test('severity follows the documents\' wording', () => {
   assert.equal(severityFromWording(param('jwtLogin', 'projectId').source), 'critical'); // "(string, required)" item

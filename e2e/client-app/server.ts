@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeJwt } from 'jose';
-import { CROSS_AUTH_PLATFORMS } from '../../spec/index.ts';
+import { CROSS_AUTH_PLATFORMS } from '../../contract/index.ts';
 import type { TargetProfile } from '../../lib/profile.ts';
 import type { ClientAppPlan } from './plan.ts';
 

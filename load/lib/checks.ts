@@ -1,4 +1,4 @@
-import { ENDPOINTS, ERROR_CODE_PATTERN, type EndpointId } from '../../spec/index.ts';
+import { ENDPOINTS, ERROR_CODE_PATTERN, type EndpointId } from '../../contract/index.ts';
 import { queryParam } from './requests.ts';
 
 /**

@@ -55,7 +55,7 @@ export const COMMON_OPTIONS = {
 
 /**
  * VUs to pre-allocate for the arrival-rate executors: all of them. A VU started mid-run first runs the init
- * code (the script, spec/, the config), and on a busy load generator the rate dips while it does; the
+ * code (the script, contract/, the config), and on a busy load generator the rate dips while it does; the
  * runner sizes maxVUs to the rate (load/run/plan.ts), so this costs memory only.
  */
 export function preAllocatedFor(_rate: number): number {

@@ -1,4 +1,4 @@
-import type { EndpointId } from '../../spec/index.ts';
+import type { EndpointId } from '../../contract/index.ts';
 
 /**
  * The weighted mix of endpoints and providers throughput.ts and soak.ts send. The choice is a low-discrepancy

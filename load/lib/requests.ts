@@ -1,8 +1,8 @@
-import { ENDPOINTS, endpointPath, RESPONSE_TYPE_CODE, type EndpointId } from '../../spec/index.ts';
+import { ENDPOINTS, endpointPath, RESPONSE_TYPE_CODE, type EndpointId } from '../../contract/index.ts';
 import type { AccountFields, LoadConfig } from './config.ts';
 
 /**
- * The requests the load sends, built from the contract (spec/) and the run's config as plain data, so the
+ * The requests the load sends, built from the contract (contract/) and the run's config as plain data, so the
  * shapes are unit-tested under Node and k6 only has to send them.
  */
 

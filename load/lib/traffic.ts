@@ -1,4 +1,4 @@
-import { ENDPOINTS, endpointPath, RESPONSE_TYPE_CODE, type EndpointId } from '../../spec/index.ts';
+import { ENDPOINTS, endpointPath, RESPONSE_TYPE_CODE, type EndpointId } from '../../contract/index.ts';
 import { base64Utf8, usableProviders } from './credentials.ts';
 import { LOAD_SECRETS_ENV, type AccountFields, type LoadConfig, type LoadSecrets } from './config.ts';
 import { DEFAULT_MIX, spread, usableMix, type MixWeights } from './mix.ts';

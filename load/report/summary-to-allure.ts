@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ContentType, LabelName, Stage, Status, type Attachment, type Parameter, type StepResult, type TestResult } from 'allure-js-commons';
 import { FileSystemWriter } from 'allure-js-commons/sdk/reporter';
-import { DOCUMENTS } from '../../spec/index.ts';
+import { DOCUMENTS } from '../../contract/index.ts';
 import { PROJECT_ROOT } from '../../lib/profile.ts';
 import { Redactor } from '../../lib/redact.ts';
 import { allChecks, thresholdResults, type K6Summary } from '../lib/summary.ts';

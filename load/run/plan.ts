@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { isAbsolute, resolve } from 'node:path';
-import { CROSS_AUTH_PLATFORMS } from '../../spec/index.ts';
+import { CROSS_AUTH_PLATFORMS } from '../../contract/index.ts';
 import type { TargetProfile } from '../../lib/profile.ts';
 import { LOAD_SCRIPTS, type LoadConfig, type LoadScriptName, type LoadSecrets } from '../lib/config.ts';
 import { rampPlan } from '../lib/onset.ts';
@@ -25,7 +25,7 @@ export const USAGE = `usage: npm run load -- <${LOAD_SCRIPTS.join('|')}> [option
   --i-own-this-target       required (with the profile's load.allowNonLoopback) for a target that is not loopback
   --no-dashboard            do not export k6's web dashboard HTML
   --no-report               do not write Allure results
-  --archive <file.tar>      do not run: write a k6 archive (script, helpers, spec/, config) for k6-operator
+  --archive <file.tar>      do not run: write a k6 archive (script, helpers, contract/, config) for k6-operator
   --write-secrets <file>    with --archive: write the LOAD_SECRETS value for a Kubernetes Secret (mode 0600)`;
 
 export interface LoadArgs {

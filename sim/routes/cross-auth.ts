@@ -1,10 +1,10 @@
-import { IS_REDIRECT_DEFAULT, NO_USER_CREATION_DEFAULT } from '../../spec/index.ts';
+import { IS_REDIRECT_DEFAULT, NO_USER_CREATION_DEFAULT } from '../../contract/index.ts';
 import type { SimContext } from '../context.ts';
 import type { Answer, Params } from '../http-io.ts';
 import { readOAuthQuery } from './oauth-login.ts';
 import { issueCode, signInUser, verifyWithNetwork } from './sign-in.ts';
 
-/** GET /oauth2/social/{steam|xbox|epicgames}/cross_auth: 302 with Location, or 200 `{login_url}` (spec/documents/oauth2-cross-auth.reference-page.txt). */
+/** GET /oauth2/social/{steam|xbox|epicgames}/cross_auth: 302 with Location, or 200 `{login_url}` (contract/documents/oauth2-cross-auth.reference-page.txt). */
 export async function crossAuth(ctx: SimContext, platformName: string, query: Params): Promise<Answer> {
   const { rules } = ctx;
   const platform = rules.crossAuthPlatform(platformName);

@@ -3,7 +3,7 @@ import type { SimContext } from '../context.ts';
 import { readJsonObject, type Answer, type Params } from '../http-io.ts';
 import { signInUser, verifyWithNetwork } from './sign-in.ts';
 
-/** POST /social/{provider_name}/login_with_token: answers `{token}` (spec/documents/jwt-login-with-token.md). */
+/** POST /social/{provider_name}/login_with_token: answers `{token}` (contract/documents/jwt-login-with-token.md). */
 export async function jwtLogin(ctx: SimContext, req: IncomingMessage, providerName: string, query: Params): Promise<Answer> {
   const { rules } = ctx;
   const provider = rules.socialProvider(providerName);

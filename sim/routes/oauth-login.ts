@@ -16,7 +16,7 @@ export function readOAuthQuery(ctx: SimContext, query: Params): { client: SimCli
   return { client, state, redirectUri, scope };
 }
 
-/** POST /oauth2/social/{provider_name}/login_with_token: answers `{login_url}` (spec/documents/oauth2-login-with-token.md). */
+/** POST /oauth2/social/{provider_name}/login_with_token: answers `{login_url}` (contract/documents/oauth2-login-with-token.md). */
 export async function oauthLogin(ctx: SimContext, req: IncomingMessage, providerName: string, query: Params): Promise<Answer> {
   const provider = ctx.rules.socialProvider(providerName);
   const body = await readJsonObject(req, ctx.options.maxBodyBytes);

@@ -6,7 +6,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { PROJECT_ROOT } from '../../lib/profile.ts';
-import { SOCIAL_PROVIDERS } from '../../spec/index.ts';
+import { SOCIAL_PROVIDERS } from '../../contract/index.ts';
 import { runPlaywright } from '../../scripts/verify-harness/playwright-run.ts';
 import { freePort, simulatorProfileDocument, writeProfile } from '../../scripts/verify-harness/target-profiles.ts';
 import { scanForCanaries } from './canary-scan.ts';

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import {
   ANSWERS, DOCUMENTS, ENDPOINTS, ERROR_CODE_PATTERN, SOCIAL_PROVIDERS, SOCIAL_PROVIDERS_FULL, SOCIAL_PROVIDERS_REFERENCE_PAGE,
   codePointLength, isBase64, isValidState, endpointPath, DOCUMENTED_ENDPOINTS,
-} from '../spec/index.ts';
+} from '../contract/index.ts';
 import { PROJECT_ROOT } from '../lib/profile.ts';
 
 const docText = (id: keyof typeof DOCUMENTS): string => readFileSync(resolve(PROJECT_ROOT, DOCUMENTS[id].file.split('#')[0]!), 'utf8');
@@ -75,9 +75,9 @@ test('endpoint paths fill the provider', () => {
   assert.equal(endpointPath('crossAuth', 'steam'), '/oauth2/social/steam/cross_auth');
 });
 
-test('spec/ uses no Node built-ins, so k6 can import it', () => {
+test('contract/ uses no Node built-ins, so k6 can import it', () => {
   for (const file of ['index', 'sources', 'providers', 'rules', 'errors', 'endpoints', 'answers']) {
-    const text = readFileSync(resolve(PROJECT_ROOT, `spec/${file}.ts`), 'utf8');
+    const text = readFileSync(resolve(PROJECT_ROOT, `contract/${file}.ts`), 'utf8');
     assert.doesNotMatch(text, /from ['"]node:|require\(|process\.|Buffer\./, file);
   }
 });

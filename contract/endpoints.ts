@@ -153,6 +153,6 @@ export function endpointPath(id: EndpointId, provider?: string): string {
 
 export function param(id: EndpointId, name: string): Parameter {
   const found = ENDPOINTS[id].params.find((x) => x.name === name);
-  if (!found) throw new Error(`spec: ${id} has no parameter ${name}`);
+  if (!found) throw new Error(`contract: ${id} has no parameter ${name}`);
   return found;
 }

@@ -1,28 +1,28 @@
 /**
  * The published documents the contract is built from. Every endpoint, parameter, rule and status in
- * spec/ carries a `Source` pointing back at the document (and the item in it) it was read from, so a
+ * contract/ carries a `Source` pointing back at the document (and the item in it) it was read from, so a
  * check can cite the line it enforces and the coverage table can prove every item is exercised.
  *
  * Plain data, no Node built-ins: the k6 scripts import this module too.
  */
 export const DOCUMENTS = {
   jwtLogin: {
-    file: 'spec/documents/jwt-login-with-token.md',
+    file: 'contract/documents/jwt-login-with-token.md',
     title: '[JWT] Auth via access token of social network',
     url: 'https://developers.xsolla.com/api/login/operation/jwt-auth-via-access-token-of-social-network/',
   },
   jwtLoginReferencePage: {
-    file: 'spec/documents/jwt-login-with-token.reference-page.txt',
+    file: 'contract/documents/jwt-login-with-token.reference-page.txt',
     title: 'Auth via access token of social network (public reference page)',
     url: 'https://developers.xsolla.com/api/login/operation/jwt-auth-via-access-token-of-social-network/',
   },
   oauthLogin: {
-    file: 'spec/documents/oauth2-login-with-token.md',
+    file: 'contract/documents/oauth2-login-with-token.md',
     title: '[OAuth 2.0] Auth via access token of social network',
     url: 'https://developers.xsolla.com/api/login/operation/oauth-20-auth-via-access-token-of-social-network/',
   },
   crossAuth: {
-    file: 'spec/documents/oauth2-cross-auth.reference-page.txt',
+    file: 'contract/documents/oauth2-cross-auth.reference-page.txt',
     title: 'Silent authentication',
     url: 'https://developers.xsolla.com/api/login/operation/silent-authentication/',
   },
