@@ -178,7 +178,11 @@ test('the commented example profile for a real project parses and validates once
   assert.equal(p.kind, 'remote');
   assert.equal(p.intrusive.rateLimit, false);
   assert.deepEqual(p.providers, ['facebook', 'google', 'twitter']);
+  assert.equal(p.defaultProvider, 'facebook');
+  assert.ok((p.credentials[p.defaultProvider!]?.length ?? 0) >= 2, 'the example lists the two accounts its defaultProvider needs');
+  assert.ok((p.newPlatformUsers.steam?.length ?? 0) >= 2, 'the example lists a new user for each no_user_creation test');
   assert.ok(p.secrets.includes('value-of-FB_TOKEN_1'));
+  assert.ok(!Object.values(p.expectations).some((e) => e.unpinned), 'the loose example still lists every case');
 });
 
 test('minted accounts follow the templates and are fresh', () => {
