@@ -65,21 +65,42 @@ async function writeState(file: string, state: ConsumedState): Promise<void> {
 
 export type Taken<T> = { account: T } | { reason: string };
 
+/** Playwright's `--shard current/total` (testInfo.config.shard). */
+export interface Shard {
+  current: number;
+  total: number;
+}
+
+/**
+ * The positions of `list` this shard may take. Shards of one run may run on separate machines that see neither each
+ * other's locks nor each other's state files, so one-shot accounts are split between them: shard k of n takes the
+ * accounts at positions k-1, k-1+n, ... and two shards never take the same new user.
+ */
+export function shardPositions(length: number, shard: Shard | null | undefined): number[] {
+  const all = Array.from({ length }, (_, i) => i);
+  if (!shard || shard.total <= 1) return all;
+  return all.filter((i) => i % shard.total === shard.current - 1);
+}
+
 /**
  * Takes the first account of `list` no test of any run has taken on this target, and records it as taken. Recorded
  * before the test signs in: a test that fails halfway may already have created the user, so it is never offered again.
  */
-export async function takeUnused<T extends Account>(profile: TargetProfile, provider: string, list: readonly T[], test: string, what: string): Promise<Taken<T>> {
+export async function takeUnused<T extends Account>(
+  profile: TargetProfile, provider: string, list: readonly T[], test: string, what: string, shard?: Shard | null,
+): Promise<Taken<T>> {
   const file = consumedStatePath(profile);
+  const positions = shardPositions(list.length, shard);
+  const ofShard = shard && shard.total > 1 ? ` (shard ${shard.current}/${shard.total} takes every ${shard.total}th, starting at position ${shard.current})` : '';
   return withFileLock(`consumed ${file}`, async () => {
     const state = await readState(file);
     const used = (state.targets[targetKey(profile)] ??= {});
-    const index = list.findIndex((account) => used[accountKey(provider, account)] === undefined);
-    if (index < 0) {
+    const index = positions.find((i) => used[accountKey(provider, list[i]!)] === undefined);
+    if (index === undefined) {
       return {
-        reason: list.length === 0
-          ? `no ${what} for ${provider} in target profile "${profile.name}": list accounts that have never signed in to this project`
-          : `all ${list.length} ${what} for ${provider} in target profile "${profile.name}" have been used (a new user is new once): ` +
+        reason: positions.length === 0
+          ? `no ${what} for ${provider} in target profile "${profile.name}"${ofShard}: list accounts that have never signed in to this project`
+          : `all ${positions.length} ${what} for ${provider} in target profile "${profile.name}"${ofShard} have been used (a new user is new once): ` +
             `list fresh ones, or delete ${file} if the server has forgotten them`,
       };
     }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isCrossAuthPlatform, type CrossAuthPlatform } from '../contract/index.ts';
-import { leaseExclusive, takeUnused, type Lease } from './account-lease.ts';
+import { leaseExclusive, takeUnused, type Lease, type Shard } from './account-lease.ts';
 import { canMint, mintAccount, profileAccount } from './credentials.ts';
 import type { Release } from './file-lock.ts';
 import type { Account, PlatformAccount, SocialAccount, TargetProfile } from './profile.ts';
@@ -63,8 +63,8 @@ export class Accounts {
   private readonly leases: Release[] = [];
   private defaultUsed: string | undefined;
 
-  /** `test` names the test in the record of consumed accounts. */
-  constructor(private readonly profile: TargetProfile, private readonly skip: Skip, private readonly test = '') {}
+  /** `test` names the test in the record of consumed accounts; `shard` is Playwright's --shard of this run. */
+  constructor(private readonly profile: TargetProfile, private readonly skip: Skip, private readonly test = '', private readonly shard: Shard | null = null) {}
 
   private missing(provider: string, what: string): never {
     const reason = `no ${what} for ${provider} in target profile "${this.profile.name}"`;
@@ -123,7 +123,7 @@ export class Accounts {
    */
   async newPlatformUser(platform: CrossAuthPlatform): Promise<PlatformAccount> {
     if (canMint(this.profile, platform)) return mintAccount(this.profile, platform) as PlatformAccount;
-    const taken = await takeUnused(this.profile, platform, this.profile.newPlatformUsers[platform] ?? [], this.test, 'unused platform accounts (newPlatformUsers)');
+    const taken = await takeUnused(this.profile, platform, this.profile.newPlatformUsers[platform] ?? [], this.test, 'unused platform accounts (newPlatformUsers)', this.shard);
     return 'account' in taken ? taken.account : this.skip(taken.reason);
   }
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { consumedStatePath } from '../lib/account-lease.ts';
+import { consumedStatePath, shardPositions } from '../lib/account-lease.ts';
 import { Accounts, platformQuery, socialBody } from '../lib/accounts.ts';
 import { PROJECT_ROOT, loadProfile, type PlatformAccount, type TargetProfile } from '../lib/profile.ts';
 
@@ -162,4 +162,18 @@ test('provider-independent tests use defaultProvider, whatever the order of prov
   assert.deepEqual(accounts.anySocial(), { provider: 'google', account: { accessToken: 'g-1' } });
   assert.equal(accounts.defaultProviderUsed, 'google', 'recorded for the report');
   assert.ok(!existsSync(consumedStatePath(profile)), 'nothing recorded for reusable accounts');
+});
+
+test('shards of one run (separate machines, separate state) never take the same new user', async () => {
+  const list = steamUsers(5);
+  // Each shard on a machine of its own: its own copy of the profile folder, so its own state file.
+  const taken = await Promise.all([1, 2, 3].map(async (current) => {
+    const profile = remoteIn({ newPlatformUsers: { steam: list } });
+    const accounts = () => new Accounts(profile, skip, `shard ${current}`, { current, total: 3 });
+    const out: string[] = [];
+    for (let i = 0; i < 2; i++) out.push(await accounts().newPlatformUser('steam').then((a) => a.sessionTicket!, () => 'skip'));
+    return out;
+  }));
+  assert.deepEqual(taken, [[list[0]!.sessionTicket, list[3]!.sessionTicket], [list[1]!.sessionTicket, list[4]!.sessionTicket], [list[2]!.sessionTicket, 'skip']]);
+  assert.deepEqual(shardPositions(5, null), [0, 1, 2, 3, 4]);
 });
