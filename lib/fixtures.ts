@@ -21,6 +21,17 @@ export function targetProfile(): TargetProfile {
   return cachedProfile;
 }
 
+/** The expectation cases the current test looked up (tests of one worker run one at a time). */
+const consultedCases = new Set<AnswerCase>();
+function recordingConsultedCases(cases: Record<AnswerCase, Expectation>): Record<AnswerCase, Expectation> {
+  return new Proxy(cases, {
+    get(target, name, receiver) {
+      if (typeof name === 'string' && name in target) consultedCases.add(name as AnswerCase);
+      return Reflect.get(target, name, receiver) as unknown;
+    },
+  });
+}
+
 export interface Report {
   describe(description: TestDescription): Promise<void>;
   readonly described: boolean;
@@ -33,6 +44,7 @@ interface TestFixtures {
   data: DataBuilder;
   report: Report;
   reportGuard: void;
+  unpinnedGuard: void;
 }
 
 interface WorkerFixtures {
@@ -60,7 +72,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   profile: [
     async ({}, use) => {
       const profile = targetProfile();
-      useExpectations(profile.expectationsPath, profile.expectations);
+      useExpectations(profile.expectationsPath, recordingConsultedCases(profile.expectations));
       await use(profile);
     },
     { scope: 'worker' },
@@ -87,15 +99,38 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   },
 
   accounts: async ({ profile }, use, testInfo) => {
-    await use(new Accounts(profile, (reason) => {
+    const accounts = new Accounts(profile, (reason) => {
       testInfo.skip(true, reason);
       throw new Error('unreachable: skip() throws');
-    }));
+    }, testInfo.titlePath.join(' › '), testInfo.config.shard);
+    try {
+      await use(accounts);
+    } finally {
+      await accounts.release();
+    }
+    // Which provider stood in for "any provider" is the profile's choice (defaultProvider): the report shows it.
+    if (accounts.defaultProviderUsed) await allure.parameter('provider', accounts.defaultProviderUsed, { excluded: true });
   },
 
   expectations: async ({ profile }, use) => {
-    await use(profile.expectations);
+    await use(recordingConsultedCases(profile.expectations));
   },
+
+  // A case the target's expectations file does not list is checked against the loose default: the report says so
+  // on each test that relied on one, so QA knows what to pin next.
+  unpinnedGuard: [
+    async ({ profile }, use) => {
+      consultedCases.clear();
+      await use();
+      const unpinned = [...consultedCases].filter((name) => profile.expectations[name].unpinned);
+      if (unpinned.length === 0) return;
+      await allure.tag('unpinned expectation');
+      for (const name of unpinned) {
+        await allure.parameter(`unpinned expectation ${name}`, `status ${profile.expectations[name].status.join('/')}, any code: pin it in ${profile.expectationsPath}`, { excluded: true });
+      }
+    },
+    { auto: true },
+  ],
 
   data: async ({}, use, testInfo) => {
     const run = runSeed();
