@@ -41,6 +41,8 @@ export interface Quirk {
   wire?: WireStyle;
   /** The registered redirect URIs of the seed clients, as this server registers them (QA's profile lists the same). */
   redirectUri?: (uri: string) => string;
+  /** How QA's target profile for such a server differs from the simulator's (e.g. what its limiter sends). */
+  profile?: (doc: Record<string, any>) => void;
   /** How QA's expectations file for such a server differs from the simulator's (the status or code it pins). */
   expectations?: (cases: Record<AnswerCase, ExpectedAnswer>) => void;
   /** Quirks this one cannot be combined with (they change the same thing in opposite ways). */
@@ -306,6 +308,7 @@ export const QUIRKS: Record<string, Quirk> = {
     allowedBy: 'RFC 9110 §10.2.3: "Retry-After = HTTP-date / delay-seconds".',
     area: 'rate-limit',
     e2e: false,
+    conflictsWith: ['no-retry-after'],
     rules: (inner) => ({
       rateLimit: (result) => {
         try {
@@ -316,6 +319,27 @@ export const QUIRKS: Record<string, Quirk> = {
         }
       },
     }),
+  },
+  'no-retry-after': {
+    description: 'the 429 has the documented body but no Retry-After header; the profile says so (rateLimit.retryAfter: false)',
+    allowedBy: 'The pages document the 429 body only ("Response 429 fields (application/json)"); RFC 6585 §4: the 429 "MAY include a Retry-After header".',
+    area: 'rate-limit',
+    e2e: false,
+    rules: (inner) => ({
+      rateLimit: (result) => {
+        try {
+          inner.rateLimit(result);
+        } catch (error) {
+          if (!(error instanceof ApiError) || error.headers['retry-after'] === undefined) throw error;
+          const { 'retry-after': _dropped, ...headers } = error.headers;
+          throw new ApiError(error.answer, error.details, headers);
+        }
+      },
+    }),
+    profile: (doc) => {
+      if (doc.rateLimit) doc.rateLimit.retryAfter = false;
+    },
+    conflictsWith: ['retry-after-http-date'],
   },
   'rate-limit-more-generous': {
     description: 'the limiter lets half a burst more through before its first 429 than the profile expects',

@@ -148,6 +148,11 @@ const PROBES: Record<string, Probe> = {
     if (!/^\d+$/.test(value)) assert.ok((retryAfterSeconds(value) ?? -1) >= 1, `an HTTP date in the future: ${value}`);
     return /^\d+$/.test(value) ? 'delay-seconds' : 'HTTP-date';
   },
+  'no-retry-after': async (sim) => {
+    const limited = (await burst(sim)).find((r) => r.status === 429);
+    assert.equal(limited?.json?.error?.code !== undefined, true, 'still the documented 429 body');
+    return `retry-after: ${limited?.headers['retry-after'] ?? 'none'}`;
+  },
   'rate-limit-more-generous': async (sim) => `${(await burst(sim)).filter((r) => r.status === 200).length} of 12 accepted`,
   'latency-jitter': async (sim) => {
     const times: number[] = [];
@@ -161,7 +166,7 @@ const PROBES: Record<string, Probe> = {
   },
 };
 
-const RATE_LIMITED = new Set(['retry-after-http-date', 'rate-limit-more-generous']);
+const RATE_LIMITED = new Set(['retry-after-http-date', 'no-retry-after', 'rate-limit-more-generous']);
 
 describe('quirk modes', () => {
   let good: RunningSimulator;

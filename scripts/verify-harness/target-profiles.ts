@@ -53,6 +53,7 @@ function applyQuirks(doc: ProfileDocument, dir: string, names: readonly string[]
   for (const client of [...Object.values(oauth), rateLimit?.client]) {
     if (client?.redirectUris) client.redirectUris = client.redirectUris.map((u) => redirectUriWithQuirks(u, quirks));
   }
+  for (const quirk of quirks) quirk.profile?.(doc);
   const expectations = parseJsonc(readFileSync(doc.expectations, 'utf8')) as { cases: Record<string, ExpectedAnswer> };
   const path = join(dir, 'expectations.json');
   writeAtomically(path, `${JSON.stringify({ $comment: `expectations for a server with the quirks ${names.join(', ')}`, cases: expectationsWithQuirks(expectations, quirks).cases }, null, 2)}\n`);
