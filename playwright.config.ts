@@ -1,7 +1,23 @@
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, findChromium, prepareVideoRecording } from './lib/chromium.ts';
-import { loadProfile, profilePathFromEnv } from './lib/profile.ts';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { PROJECT_ROOT, loadProfile, profilePathFromEnv } from './lib/profile.ts';
 import { planClientApp, runIncludesE2e } from './e2e/client-app/plan.ts';
+import { writeProfile } from './scripts/verify-harness/target-profiles.ts';
+
+/**
+ * SIM_QUIRK=<name[,name]> starts the simulator with quirk modes (conforming variations, sim/quirks.ts). A quirk
+ * may change what QA's profile says (registered redirect URIs, the expectations file): unless TARGET_PROFILE names
+ * a profile already, the simulator's profile adapted to the quirks is written under reports/out/ and used by every
+ * stage (workers inherit TARGET_PROFILE).
+ */
+const simQuirks = process.env.SIM_QUIRK ?? '';
+if (simQuirks !== '' && !/^[a-z0-9-]+(,[a-z0-9-]+)*$/.test(simQuirks)) throw new Error(`SIM_QUIRK: "${simQuirks}" is not a comma-separated list of quirk names (see npm run sim -- --list-quirks)`);
+if (simQuirks !== '' && !process.env.TARGET_PROFILE) {
+  const names = simQuirks.split(',');
+  process.env.TARGET_PROFILE = writeProfile(join(PROJECT_ROOT, 'reports/out/quirk-profiles', names.length === 1 ? names[0]! : `${names.length}-quirks-${createHash('sha1').update(simQuirks).digest('hex').slice(0, 8)}`), null, () => {}, names);
+}
 
 /**
  * One config for both Playwright stages: `conformance` (API only, no browser) and `e2e` (Debian's Chromium).
@@ -65,8 +81,9 @@ export default defineConfig({
   webServer: withClientApp(
     profile.kind === 'simulator'
       ? {
-          // SIM_DEFECT starts the simulator with one documented rule broken (`npm run verify:harness` sets it).
-          command: `npx tsx sim/main.ts --port ${simPort}${simDefectFlag(process.env.SIM_DEFECT)}`,
+          // SIM_DEFECT starts the simulator with one documented rule broken, SIM_QUIRK with conforming quirks
+          // (`npm run verify:harness` sets them).
+          command: `npx tsx sim/main.ts --port ${simPort}${simDefectFlag(process.env.SIM_DEFECT)}${simQuirks ? ` --quirk ${simQuirks}` : ''}`,
           url: `${new URL(profile.baseUrl).origin}/_sim/health`,
           // `npm start` runs one simulator for every stage and says so; otherwise CI always starts a fresh one.
           reuseExistingServer: !process.env.CI || process.env.SIMULATOR_ALREADY_RUNNING === '1',

@@ -58,7 +58,27 @@ export interface LoginUrlExpectation {
   state: string;
 }
 
-/** What is wrong with a login URL, or null: same origin and path as the redirect URI, its query kept, one non-empty code, the state exactly. */
+/**
+ * Whether a URL is the redirect URI with parameters added: same origin and path. Not a prefix test: the page says
+ * only "URL generated from the redirect_uri with additional parameters.", so where the added parameters go in the
+ * query, and how state is percent-encoded, is the server's choice (RFC 6749 §3.1.2 keeps the URI's own query).
+ */
+export function isOnRedirectUri(url: string, redirectUri: string): boolean {
+  try {
+    const u = new URL(url);
+    const r = new URL(redirectUri);
+    return u.origin === r.origin && u.pathname === r.pathname;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What is wrong with a login URL (empty when nothing): same origin and path as the redirect URI, its own query
+ * parameters kept ("URL generated from the redirect_uri with additional parameters."), exactly one non-empty code
+ * ("The code parameter is the user authentication code"), and the state exactly as sent, compared decoded ("The
+ * value will be returned in the response."), wherever in the query they stand.
+ */
 export function loginUrlProblems(loginUrl: string, want: LoginUrlExpectation): string[] {
   let url: URL;
   try {

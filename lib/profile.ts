@@ -75,7 +75,8 @@ export interface TargetProfile {
   newPlatformUsers: Record<string, PlatformAccount[]>;
   credentialTemplates: Record<string, Record<string, Template>>;
   rejectedCredentialTemplate?: string;
-  rateLimit?: { projectId: string; client: OAuthClient; expectedPerSecond: number; burst?: number };
+  /** `retryAfter`: the target's 429 carries Retry-After (RFC 6585 §4: MAY), so its absence is a failure. */
+  rateLimit?: { projectId: string; client: OAuthClient; expectedPerSecond: number; burst?: number; retryAfter?: boolean };
   intrusive: { rateLimit: boolean; logoutSharedAccounts: boolean };
   load: { allowNonLoopback: boolean; maxRate: number; maxDurationSeconds: number };
   timeouts: { requestMs: number; connectMs: number };

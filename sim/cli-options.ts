@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_OPTIONS, type SimOptions } from './context.ts';
+import { parseQuirkList } from './quirks.ts';
 
 /** `npm run sim -- --port <n> [--defect <name>] ...`: command-line flags to simulator options, with clear refusals. */
 
@@ -9,6 +10,8 @@ export const USAGE = `usage: npm run sim -- [options]
   --burst <n>             bucket size (default: one second of --rate-limit)
   --defect <name>         start with one documented rule broken (see --list-defects)
   --list-defects          print the defect modes and exit
+  --quirk <name[,name]>   start with conforming quirks a real server may have (repeatable; see --list-quirks)
+  --list-quirks           print the quirk modes and what allows each, and exit
   --token-ttl <s>         JWT lifetime (default ${DEFAULT_OPTIONS.tokenTtlSeconds})
   --code-ttl <s>          authorization code lifetime (default ${DEFAULT_OPTIONS.codeTtlSeconds})
   --social-latency <ms>   delay every fake social network answer
@@ -26,7 +29,7 @@ function positiveNumber(flag: string, raw: string | undefined, allowZero = false
   return n;
 }
 
-export function parseSimArgs(argv: string[]): { options: Partial<SimOptions>; listDefects: boolean; help: boolean } {
+export function parseSimArgs(argv: string[]): { options: Partial<SimOptions>; listDefects: boolean; listQuirks: boolean; help: boolean } {
   let values;
   try {
     ({ values } = parseArgs({
@@ -39,6 +42,8 @@ export function parseSimArgs(argv: string[]): { options: Partial<SimOptions>; li
         burst: { type: 'string' },
         defect: { type: 'string' },
         'list-defects': { type: 'boolean' },
+        quirk: { type: 'string', multiple: true },
+        'list-quirks': { type: 'boolean' },
         'token-ttl': { type: 'string' },
         'code-ttl': { type: 'string' },
         'social-latency': { type: 'string' },
@@ -68,6 +73,13 @@ export function parseSimArgs(argv: string[]): { options: Partial<SimOptions>; li
   const burst = positiveNumber('burst', values.burst);
   if (burst !== undefined) options.burst = Math.ceil(burst);
   if (values.defect !== undefined) options.defect = values.defect;
+  if (values.quirk !== undefined) {
+    try {
+      options.quirks = parseQuirkList(values.quirk);
+    } catch (error) {
+      throw new UsageError(`--quirk: ${(error as Error).message}`);
+    }
+  }
   const ttl = positiveNumber('token-ttl', values['token-ttl']);
   if (ttl !== undefined) options.tokenTtlSeconds = ttl;
   const codeTtl = positiveNumber('code-ttl', values['code-ttl']);
@@ -81,5 +93,5 @@ export function parseSimArgs(argv: string[]): { options: Partial<SimOptions>; li
   const maxBody = positiveNumber('max-body', values['max-body']);
   if (maxBody !== undefined) options.maxBodyBytes = maxBody;
   if (values['social-outage'] !== undefined) options.socialOutage = values['social-outage'].split(',').map((s) => s.trim()).filter(Boolean);
-  return { options, listDefects: values['list-defects'] === true, help: values.help === true };
+  return { options, listDefects: values['list-defects'] === true, listQuirks: values['list-quirks'] === true, help: values.help === true };
 }

@@ -3,7 +3,7 @@ import type { Rules, World } from './rules.ts';
 import type { SimProject } from './seed.ts';
 import type { SimState } from './state.ts';
 import type { SocialVerifier } from './social/verifier.ts';
-import type { TokenIssuer } from './tokens.ts';
+import { ISSUER, type TokenIssuer } from './tokens.ts';
 
 export interface SimOptions {
   host: string;
@@ -21,6 +21,12 @@ export interface SimOptions {
   socialOutage: string[];
   socialSlowMs: number;
   defect: string | null;
+  /** Quirk modes (sim/quirks.ts): conforming variations a real server may have, several at once. */
+  quirks: string[];
+  /** How the Login JWTs are signed: HS256 with a secret key, or an asymmetric key published as a JWKS. */
+  jwtAlgorithm: 'HS256' | 'RS256' | 'ES256';
+  /** The `iss` of every Login JWT. */
+  jwtIssuer: string;
 }
 
 export const DEFAULT_OPTIONS: SimOptions = {
@@ -37,6 +43,9 @@ export const DEFAULT_OPTIONS: SimOptions = {
   socialOutage: [],
   socialSlowMs: 5000,
   defect: null,
+  quirks: [],
+  jwtAlgorithm: 'HS256',
+  jwtIssuer: ISSUER,
 };
 
 /** What every route handler works with. */

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { ApiError } from './api-error.ts';
 
 /**
@@ -97,20 +98,52 @@ export interface Answer {
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-export function send(res: ServerResponse, answer: Answer): void {
+/**
+ * How answers are written on the wire. The default is the simulator's own style; quirk modes (sim/quirks.ts)
+ * change it the ways HTTP allows a real server to differ: header-name case and order, extra headers, the
+ * JSON content type's spelling, chunked transfer, gzip, how the JSON text escapes characters.
+ */
+export interface WireStyle {
+  headerName?: (name: string) => string;
+  reverseHeaders?: boolean;
+  extraHeaders?: () => Record<string, string>;
+  contentType?: string;
+  /** No Content-Length: Node sends the body with Transfer-Encoding: chunked. */
+  chunked?: boolean;
+  /** Content-Encoding: gzip when the request's Accept-Encoding allows it. */
+  gzip?: boolean;
+  json?: (body: unknown) => string;
+}
+
+const PLAIN: WireStyle = {};
+
+/** Whether Accept-Encoding lists gzip (or *) with a non-zero weight (RFC 9110 §12.5.3). */
+function acceptsGzip(req: IncomingMessage | undefined): boolean {
+  return String(req?.headers['accept-encoding'] ?? '').split(',').some((part) => {
+    const [coding, ...params] = part.split(';').map((s) => s.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith('q='));
+    return (coding === 'gzip' || coding === '*') && (q === undefined || Number(q.slice(2)) > 0);
+  });
+}
+
+export function send(res: ServerResponse, answer: Answer, wire: WireStyle = PLAIN, req?: IncomingMessage): void {
   if (res.headersSent) return;
-  const headers: Record<string, string> = { 'cache-control': 'no-store', ...answer.headers };
-  if (answer.rawBody !== undefined) {
-    res.writeHead(answer.status, { ...headers, 'content-length': String(Buffer.byteLength(answer.rawBody)) });
-    res.end(answer.rawBody);
-    return;
+  const headers: Record<string, string> = { 'cache-control': 'no-store', ...wire.extraHeaders?.(), ...answer.headers };
+  let payload: Buffer | string | undefined;
+  if (answer.rawBody !== undefined) payload = answer.rawBody;
+  else if (answer.body !== undefined) {
+    payload = (wire.json ?? JSON.stringify)(answer.body);
+    headers['content-type'] ??= wire.contentType ?? JSON_TYPE;
   }
-  if (answer.body === undefined) {
-    res.writeHead(answer.status, { ...headers, 'content-length': '0' });
-    res.end();
-    return;
+  if (payload !== undefined && wire.gzip && acceptsGzip(req)) {
+    payload = gzipSync(payload);
+    headers['content-encoding'] = 'gzip';
+    headers.vary = headers.vary ? `${headers.vary}, Accept-Encoding` : 'Accept-Encoding';
   }
-  const text = JSON.stringify(answer.body);
-  res.writeHead(answer.status, { 'content-type': JSON_TYPE, 'content-length': String(Buffer.byteLength(text)), ...headers });
-  res.end(text);
+  if (!wire.chunked || payload === undefined) headers['content-length'] = String(payload === undefined ? 0 : Buffer.byteLength(payload));
+  let entries = Object.entries(headers);
+  if (wire.reverseHeaders) entries = entries.reverse();
+  if (wire.headerName) entries = entries.map(([name, value]) => [wire.headerName!(name), value]);
+  res.writeHead(answer.status, Object.fromEntries(entries));
+  res.end(payload);
 }

@@ -1,5 +1,6 @@
 import { UsageError, USAGE, parseSimArgs } from './cli-options.ts';
 import { DEFECTS } from './defects.ts';
+import { QUIRKS } from './quirks.ts';
 import { startSimulator } from './server.ts';
 import { DEFAULT_PORT } from './seed.ts';
 
@@ -20,6 +21,12 @@ async function main(): Promise<void> {
     for (const [name, defect] of Object.entries(DEFECTS).sort(([a], [b]) => a.localeCompare(b))) process.stdout.write(`${name.padEnd(34)} ${defect.description}\n`);
     return;
   }
+  if (parsed.listQuirks) {
+    for (const [name, quirk] of Object.entries(QUIRKS).sort(([a], [b]) => a.localeCompare(b))) {
+      process.stdout.write(`${name.padEnd(34)} ${quirk.description}\n${''.padEnd(34)}   allowed: ${quirk.allowedBy}\n`);
+    }
+    return;
+  }
   let sim;
   try {
     sim = await startSimulator({ port: DEFAULT_PORT, ...parsed.options });
@@ -29,7 +36,8 @@ async function main(): Promise<void> {
     process.stderr.write(err.code === 'EADDRINUSE' ? `simulator: port ${port} is in use; pick another with --port <n>\n` : `simulator: ${err.message}\n`);
     process.exit(1);
   }
-  process.stdout.write(`listening on ${sim.url}${parsed.options.defect ? ` (defect: ${parsed.options.defect})` : ''}\n`);
+  const modes = [parsed.options.defect ? `defect: ${parsed.options.defect}` : '', parsed.options.quirks?.length ? `quirks: ${parsed.options.quirks.join(',')}` : ''].filter(Boolean);
+  process.stdout.write(`listening on ${sim.url}${modes.length > 0 ? ` (${modes.join('; ')})` : ''}\n`);
   const stop = (): void => void sim.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -5,6 +5,7 @@ import { DEFAULT_OPTIONS, type SimContext, type SimOptions } from './context.ts'
 import { preflightAnswer, withCors } from './cors.ts';
 import { defectNamed, type Defect, type RouteId } from './defects.ts';
 import { Params, send, type Answer } from './http-io.ts';
+import { parseQuirkList, quirkNamed, redirectUriWithQuirks, rulesWithQuirks, transformWithQuirks, wireOf } from './quirks.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { crossAuth } from './routes/cross-auth.ts';
 import { jwtLogin } from './routes/jwt-login.ts';
@@ -64,18 +65,22 @@ function route(path: string, method: string): { route: Route; match: RegExpExecA
 
 export async function startSimulator(overrides: Partial<SimOptions> = {}): Promise<RunningSimulator> {
   const defect: Defect | null = overrides.defect ? defectNamed(overrides.defect) : null;
-  const options: SimOptions = { ...DEFAULT_OPTIONS, ...overrides, ...defect?.options };
-  const rules = { ...defaultRules, ...defect?.rules };
+  const quirkNames = parseQuirkList(overrides.quirks ?? []);
+  const quirks = quirkNames.map(quirkNamed);
+  const options: SimOptions = { ...DEFAULT_OPTIONS, ...overrides, quirks: quirkNames, ...Object.assign({}, ...quirks.map((q) => q.options)), ...defect?.options };
+  // Quirks wrap the documented rules (a conforming variation); a defect then swaps one rule for a broken one.
+  const rules = { ...rulesWithQuirks(defaultRules, quirks, options), ...defect?.rules };
+  const wire = wireOf(quirks);
   const fake = await startFakeNetworksThread({ latencyMs: options.socialLatencyMs, outage: new Set(options.socialOutage), slowMs: options.socialSlowMs });
   const world: World = {
     projects: new Map(PROJECTS.map((p) => [p.projectId, p])),
-    clients: new Map(CLIENTS.map((c) => [c.clientId, c])),
+    clients: new Map(CLIENTS.map((c) => [c.clientId, { ...c, redirectUris: c.redirectUris.map((u) => redirectUriWithQuirks(u, quirks)) }])),
   };
   const ctx: SimContext = {
     rules,
     world,
     state: new SimState({ ...DEFAULT_STATE_LIMITS, codeTtlSeconds: options.codeTtlSeconds }),
-    issuer: new TokenIssuer(options.tokenTtlSeconds, rules.jwtClaims),
+    issuer: new TokenIssuer(options.tokenTtlSeconds, rules.jwtClaims, { algorithm: options.jwtAlgorithm, issuer: options.jwtIssuer }),
     verifier: new SocialVerifier(fake.origin, options.socialTimeoutMs, options.socialCacheTtlSeconds * 1000),
     limiter: new RateLimiter(),
     options,
@@ -93,10 +98,15 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
     } catch {
       return { id: 'other', answer: rules.errorAnswer(new ApiError('unknownRoute')) };
     }
-    if (url.pathname === '/_sim/health') return { id: 'other', answer: { status: 200, body: { status: 'ok', defect: options.defect, rss_bytes: process.memoryUsage().rss } } };
+    if (url.pathname === '/_sim/health') return { id: 'other', answer: { status: 200, body: { status: 'ok', defect: options.defect, quirks: options.quirks, rss_bytes: process.memoryUsage().rss } } };
     const path = url.pathname.startsWith(`${BASE_PATH}/`) ? url.pathname.slice(BASE_PATH.length) : null;
     // A browser's CORS preflight (see cors.ts): answered before routing, whatever the path's methods are.
     if (req.method === 'OPTIONS' && path !== null) return { id: 'other', answer: preflightAnswer() };
+    // The public keys of asymmetric JWTs (a quirk mode signs ES256); an HS256 key is secret and never published.
+    if (path === '/.well-known/jwks.json' && req.method === 'GET') {
+      const jwks = await ctx.issuer.jwks();
+      if (jwks) return { id: 'other', answer: { status: 200, body: jwks } };
+    }
     const found = path === null ? null : route(path, req.method ?? 'GET');
     if (found === null) return { id: 'other', answer: rules.errorAnswer(new ApiError('unknownRoute', { path: url.pathname.slice(0, 200) })) };
     if ('allow' in found) {
@@ -116,7 +126,8 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
       // Whatever the handler did not read is drained, so a refused request never leaves the socket stuck.
       if (!req.readableEnded) req.resume();
       // CORS after any defect transform: a defect mode breaks a rule, never the browser's access to the answer.
-      send(res, withCors(defect?.transform ? await defect.transform(answer, id) : answer));
+      const quirked = await transformWithQuirks(answer, id, quirks);
+      send(res, withCors(defect?.transform ? await defect.transform(quirked, id) : quirked), wire, req);
     } catch (error) {
       // A bug in the simulator itself: reported honestly as a 500 (the fuzz tests prove this never happens).
       process.stderr.write(`simulator: internal error on ${req.method} ${(req.url ?? '').split('?')[0]}: ${(error as Error).stack}\n`);

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID, webcrypto } from 'node:crypto';
-import { CompactSign, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
+import { CompactSign, exportJWK, generateKeyPair, jwtVerify, errors as joseErrors, type JSONWebKeySet, type JWTPayload } from 'jose';
 
 /**
  * The Login JWTs. Signed HS256 (as the documented example token is) with a key made fresh at every start, so a
@@ -8,7 +8,6 @@ import { CompactSign, jwtVerify, errors as joseErrors, type JWTPayload } from 'j
  */
 
 export const ISSUER = 'https://login.xsolla.com';
-const PROTECTED_HEADER = { alg: 'HS256', typ: 'JWT' } as const;
 const textEncoder = new TextEncoder();
 
 export interface TokenIdentity {
@@ -47,16 +46,48 @@ export function hmacKey(): Promise<CryptoKey> {
   return webcrypto.subtle.importKey('raw', randomBytes(32), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']) as Promise<CryptoKey>;
 }
 
+export interface Signing {
+  algorithm: 'HS256' | 'RS256' | 'ES256';
+  issuer: string;
+}
+
+interface Keys {
+  sign: CryptoKey;
+  verify: CryptoKey;
+  kid: string | undefined;
+}
+
+async function keysFor(algorithm: Signing['algorithm']): Promise<Keys> {
+  if (algorithm === 'HS256') {
+    const key = await hmacKey();
+    return { sign: key, verify: key, kid: undefined };
+  }
+  const pair = await generateKeyPair(algorithm, { extractable: true });
+  return { sign: pair.privateKey, verify: pair.publicKey, kid: randomUUID() };
+}
+
 export class TokenIssuer {
-  // A WebCrypto key imported once: handed raw bytes or a KeyObject, jose imports one on every sign and verify.
-  private readonly key: Promise<CryptoKey> = hmacKey();
+  // WebCrypto keys made once: handed raw bytes or a KeyObject, jose imports one on every sign and verify.
+  private readonly keys: Promise<Keys>;
   private readonly bootId = randomUUID().slice(0, 8);
+  private readonly header: Promise<{ alg: string; typ: 'JWT'; kid?: string }>;
 
   /** `shapeClaims` is the simulator's `jwtClaims` rule: the seam a defect mode uses to break a claim. */
   constructor(
     private readonly ttlSeconds: number,
     private readonly shapeClaims: (claims: Record<string, unknown>) => Record<string, unknown> = (claims) => claims,
-  ) {}
+    private readonly signing: Signing = { algorithm: 'HS256', issuer: ISSUER },
+  ) {
+    this.keys = keysFor(signing.algorithm);
+    this.header = this.keys.then((k) => ({ alg: signing.algorithm, typ: 'JWT' as const, ...(k.kid ? { kid: k.kid } : {}) }));
+  }
+
+  /** The public key set of an asymmetric signer (RFC 7517); null for HS256, whose key is secret. */
+  async jwks(): Promise<JSONWebKeySet | null> {
+    const keys = await this.keys;
+    if (keys.kid === undefined) return null;
+    return { keys: [{ ...(await exportJWK(keys.verify)), kid: keys.kid, alg: this.signing.algorithm, use: 'sig' }] };
+  }
 
   async sign(identity: TokenIdentity, session: number, extras: JwtExtras = {}): Promise<string> {
     const claims: JWTPayload & Record<string, unknown> = {
@@ -77,7 +108,7 @@ export class TokenIssuer {
     if (extras.scope && extras.scope.length > 0) claims.scope = extras.scope.join(' ');
     if (extras.sessionTicket !== undefined) claims.session_ticket = extras.sessionTicket;
     const iat = Math.floor(Date.now() / 1000);
-    claims.iss = ISSUER;
+    claims.iss = this.signing.issuer;
     claims.sub = identity.sub;
     claims.jti = `${session}.${this.bootId}`;
     claims.iat = iat;
@@ -86,14 +117,14 @@ export class TokenIssuer {
     // jose's compact JWS over the serialised claims: the same token SignJWT makes, without its per-call claim
     // builder, which was a sixth of the simulator's time per sign-in.
     return new CompactSign(textEncoder.encode(JSON.stringify(this.shapeClaims(claims))))
-      .setProtectedHeader(PROTECTED_HEADER)
-      .sign(await this.key);
+      .setProtectedHeader(await this.header)
+      .sign((await this.keys).sign);
   }
 
   /** Signature, issuer and expiry; `null` for anything else (bad signature, expired, not a JWT, another run's). */
   async verify(token: string): Promise<VerifiedToken | null> {
     try {
-      const { payload } = await jwtVerify(token, await this.key, { issuer: ISSUER, algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(token, (await this.keys).verify, { issuer: this.signing.issuer, algorithms: [this.signing.algorithm] });
       const [session, boot] = String(payload.jti ?? '').split('.');
       if (boot !== this.bootId || !session) return null;
       return { claims: payload, session: Number(session) };
