@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { ANSWER_CASES, SOCIAL_PROVIDERS, type AnswerCase } from '../contract/index.ts';
+import { DEFAULT_REGRESSION, DEFAULT_SLO, type LoadSlo, type RegressionRule } from './slo.ts';
 
 /**
  * Target profiles: which Login server the harness tests and with what. Loaded from JSON or JSONC, validated
@@ -59,7 +60,8 @@ export interface TargetProfile {
   rejectedCredentialTemplate?: string;
   rateLimit?: { projectId: string; client: OAuthClient; expectedPerSecond: number; burst?: number };
   intrusive: { rateLimit: boolean; logoutSharedAccounts: boolean };
-  load: { allowNonLoopback: boolean; maxRate: number; maxDurationSeconds: number };
+  /** slo and regression are always set by loadProfile (defaults of lib/slo.ts); optional for profiles built in code. */
+  load: { allowNonLoopback: boolean; maxRate: number; maxDurationSeconds: number; slo?: LoadSlo; regression?: RegressionRule };
   timeouts: { requestMs: number; connectMs: number };
   expectationsPath: string;
   expectations: Record<AnswerCase, Expectation>;
@@ -187,7 +189,13 @@ export function loadProfile(path: string = DEFAULT_PROFILE_PATH, env: NodeJS.Pro
     ...(doc.rejectedCredentialTemplate ? { rejectedCredentialTemplate: doc.rejectedCredentialTemplate } : {}),
     ...(doc.rateLimit ? { rateLimit: doc.rateLimit } : {}),
     intrusive: { rateLimit: doc.intrusive?.rateLimit ?? false, logoutSharedAccounts: doc.intrusive?.logoutSharedAccounts ?? false },
-    load: { allowNonLoopback: doc.load?.allowNonLoopback ?? false, maxRate: doc.load?.maxRate ?? 1000, maxDurationSeconds: doc.load?.maxDurationSeconds ?? 600 },
+    load: {
+      allowNonLoopback: doc.load?.allowNonLoopback ?? false,
+      maxRate: doc.load?.maxRate ?? 1000,
+      maxDurationSeconds: doc.load?.maxDurationSeconds ?? 600,
+      slo: { ...DEFAULT_SLO, ...doc.load?.slo },
+      regression: { ...DEFAULT_REGRESSION, ...doc.load?.regression },
+    },
     timeouts: { requestMs: doc.timeouts?.requestMs ?? 10_000, connectMs: doc.timeouts?.connectMs ?? 3_000 },
     expectationsPath,
     expectations: loadExpectations(expectationsPath, file),

@@ -9,6 +9,7 @@ export const USAGE = `usage: npm run sim -- [options]
   --burst <n>             bucket size (default: one second of --rate-limit)
   --defect <name>         start with one documented rule broken (see --list-defects)
   --list-defects          print the defect modes and exit
+  --latency <ms>          add this delay to every API answer (a slower server; default 0)
   --token-ttl <s>         JWT lifetime (default ${DEFAULT_OPTIONS.tokenTtlSeconds})
   --code-ttl <s>          authorization code lifetime (default ${DEFAULT_OPTIONS.codeTtlSeconds})
   --social-latency <ms>   delay every fake social network answer
@@ -39,6 +40,7 @@ export function parseSimArgs(argv: string[]): { options: Partial<SimOptions>; li
         burst: { type: 'string' },
         defect: { type: 'string' },
         'list-defects': { type: 'boolean' },
+        latency: { type: 'string' },
         'token-ttl': { type: 'string' },
         'code-ttl': { type: 'string' },
         'social-latency': { type: 'string' },
@@ -68,6 +70,8 @@ export function parseSimArgs(argv: string[]): { options: Partial<SimOptions>; li
   const burst = positiveNumber('burst', values.burst);
   if (burst !== undefined) options.burst = Math.ceil(burst);
   if (values.defect !== undefined) options.defect = values.defect;
+  const answerLatency = positiveNumber('latency', values.latency, true);
+  if (answerLatency !== undefined) options.latencyMs = answerLatency;
   const ttl = positiveNumber('token-ttl', values['token-ttl']);
   if (ttl !== undefined) options.tokenTtlSeconds = ttl;
   const codeTtl = positiveNumber('code-ttl', values['code-ttl']);

@@ -21,6 +21,8 @@ export interface SimOptions {
   socialOutage: string[];
   socialSlowMs: number;
   defect: string | null;
+  /** Added to every API answer (not the health check): a slower server, for the drift comparison to catch. */
+  latencyMs: number;
 }
 
 export const DEFAULT_OPTIONS: SimOptions = {
@@ -37,6 +39,7 @@ export const DEFAULT_OPTIONS: SimOptions = {
   socialOutage: [],
   socialSlowMs: 5000,
   defect: null,
+  latencyMs: 0,
 };
 
 /** What every route handler works with. */

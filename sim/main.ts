@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     process.stderr.write(err.code === 'EADDRINUSE' ? `simulator: port ${port} is in use; pick another with --port <n>\n` : `simulator: ${err.message}\n`);
     process.exit(1);
   }
-  process.stdout.write(`listening on ${sim.url}${parsed.options.defect ? ` (defect: ${parsed.options.defect})` : ''}\n`);
+  process.stdout.write(`listening on ${sim.url}${parsed.options.defect ? ` (defect: ${parsed.options.defect})` : ''}${parsed.options.latencyMs ? ` (latency: +${parsed.options.latencyMs} ms)` : ''}\n`);
   const stop = (): void => void sim.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
