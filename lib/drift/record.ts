@@ -28,7 +28,8 @@ export interface AnswerRecord {
   /** How many answers of the test had exactly this endpoint, status, code and shape. */
   count: number;
   expectationCase: AnswerCase | null;
-  curl: string;
+  /** The redacted cURL line of one such answer: kept in memory for this run's report, not written to the record (size). */
+  curl?: string;
 }
 
 export interface TestRecord {
@@ -229,13 +230,31 @@ export function writeRecord(path: string, record: RunRecord): void {
     `"rateLimit": ${JSON.stringify(record.rateLimit)},`,
     `"expectations": ${JSON.stringify(record.expectations)},`,
     '"tests": {',
-    Object.entries(record.tests).map(([id, t]) => `${JSON.stringify(id)}: ${JSON.stringify(t)}`).join(',\n'),
+    // Without the cURL lines: they are most of the size, and the request of a test is the same in every run (the
+    // Changed result shows this run's, and the baseline's as the same request sent to the baseline's base URL).
+    Object.entries(record.tests)
+      .map(([id, t]) => `${JSON.stringify(id)}: ${JSON.stringify({ ...t, answers: t.answers.map(compactAnswer) })}`)
+      .join(',\n'),
     '}',
     '}',
   ];
   const tmp = `${path}.tmp`;
   writeFileSync(tmp, `${lines.join('\n')}\n`);
   renameSync(tmp, path);
+}
+
+/** An answer as written: no cURL, and the fields that say nothing (no code, no case, once) left out. */
+function compactAnswer({ curl: _curl, ...a }: AnswerRecord): Partial<AnswerRecord> {
+  const out: Partial<AnswerRecord> = { ...a };
+  if (out.code === null) delete out.code;
+  if (out.expectationCase === null) delete out.expectationCase;
+  if (out.count === 1) delete out.count;
+  return out;
+}
+
+/** Puts back what compactAnswer left out. */
+function fullAnswer(a: Partial<AnswerRecord>): AnswerRecord {
+  return { endpoint: a.endpoint ?? null, method: a.method ?? '?', status: a.status ?? 0, code: a.code ?? null, shape: a.shape ?? '', count: a.count ?? 1, expectationCase: a.expectationCase ?? null };
 }
 
 export class RecordError extends Error {
@@ -250,5 +269,7 @@ export function readRecord(path: string): RunRecord {
     throw new RecordError(`baseline ${path}: cannot be read as JSON (${(error as Error).message})`);
   }
   if ((raw as { format?: unknown }).format !== RECORD_FORMAT) throw new RecordError(`baseline ${path}: not a run record (format is not ${RECORD_FORMAT})`);
-  return raw as RunRecord;
+  const record = raw as RunRecord;
+  for (const t of Object.values(record.tests)) t.answers = t.answers.map(fullAnswer);
+  return record;
 }
