@@ -3,6 +3,7 @@ import * as allure from 'allure-js-commons';
 import type { AnswerCase } from '../contract/index.ts';
 import { Accounts } from './accounts.ts';
 import { ApiClient, exchangeTitle, renderExchange, type ExchangeSink } from './api-client.ts';
+import { ANSWERS_PARAMETER, encodeAnswers } from './drift/answers.ts';
 import { DataBuilder, runSeed, seedFor, seededFaker } from './data-builders.ts';
 import { expect, useExpectations } from './matchers.ts';
 import { loadProfile, profilePathFromEnv, type Expectation, type TargetProfile } from './profile.ts';
@@ -92,6 +93,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   api: async ({ apiContext, profile }, use, testInfo) => {
     const client = new ApiClient(apiContext, profile, new AllureSink());
     await use(client);
+    // What the target answered, without values, for the run's record (baseline, compare, --learn): hidden in the report.
+    if (client.exchanges.length > 0) await allure.parameter(ANSWERS_PARAMETER, encodeAnswers(client.exchanges), { mode: 'hidden', excluded: true });
     if (testInfo.status !== testInfo.expectedStatus && client.exchanges.length > 0) {
       const lines = client.exchanges.map((x, i) => `# ${i + 1}. ${exchangeTitle(x)}\n${x.curl}`).join('\n\n');
       await allure.attachment('cURL to reproduce', lines, 'text/plain');

@@ -5,6 +5,7 @@ import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { ANSWER_CASES, CROSS_AUTH_PLATFORMS, SOCIAL_PROVIDERS, isCrossAuthPlatform, type AnswerCase } from '../contract/index.ts';
 import { unknownNameReason } from './nearest-name.ts';
+import { DEFAULT_REGRESSION, DEFAULT_SLO, type LoadSlo, type RegressionRule } from './slo.ts';
 
 /**
  * Target profiles: which Login server the harness tests and with what. Loaded from JSON or JSONC, validated
@@ -78,7 +79,8 @@ export interface TargetProfile {
   /** `retryAfter`: the target's 429 carries Retry-After (RFC 6585 §4: MAY), so its absence is a failure. */
   rateLimit?: { projectId: string; client: OAuthClient; expectedPerSecond: number; burst?: number; retryAfter?: boolean };
   intrusive: { rateLimit: boolean; logoutSharedAccounts: boolean };
-  load: { allowNonLoopback: boolean; maxRate: number; maxDurationSeconds: number };
+  /** slo and regression are always set by loadProfile (defaults of lib/slo.ts); optional for profiles built in code. */
+  load: { allowNonLoopback: boolean; maxRate: number; maxDurationSeconds: number; slo?: LoadSlo; regression?: RegressionRule };
   timeouts: { requestMs: number; connectMs: number };
   expectationsPath: string;
   expectations: Record<AnswerCase, Expectation>;
@@ -287,7 +289,13 @@ export function loadProfile(path: string = DEFAULT_PROFILE_PATH, env: NodeJS.Pro
     ...(doc.rejectedCredentialTemplate ? { rejectedCredentialTemplate: doc.rejectedCredentialTemplate } : {}),
     ...(doc.rateLimit ? { rateLimit: doc.rateLimit } : {}),
     intrusive: { rateLimit: doc.intrusive?.rateLimit ?? false, logoutSharedAccounts: doc.intrusive?.logoutSharedAccounts ?? false },
-    load: { allowNonLoopback: doc.load?.allowNonLoopback ?? false, maxRate: doc.load?.maxRate ?? 1000, maxDurationSeconds: doc.load?.maxDurationSeconds ?? 600 },
+    load: {
+      allowNonLoopback: doc.load?.allowNonLoopback ?? false,
+      maxRate: doc.load?.maxRate ?? 1000,
+      maxDurationSeconds: doc.load?.maxDurationSeconds ?? 600,
+      slo: { ...DEFAULT_SLO, ...doc.load?.slo },
+      regression: { ...DEFAULT_REGRESSION, ...doc.load?.regression },
+    },
     timeouts: { requestMs: doc.timeouts?.requestMs ?? 10_000, connectMs: doc.timeouts?.connectMs ?? 3_000 },
     expectationsPath,
     expectations: loadExpectations(expectationsPath),

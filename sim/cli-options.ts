@@ -12,6 +12,7 @@ export const USAGE = `usage: npm run sim -- [options]
   --list-defects          print the defect modes and exit
   --quirk <name[,name]>   start with conforming quirks a real server may have (repeatable; see --list-quirks)
   --list-quirks           print the quirk modes and what allows each, and exit
+  --latency <ms>          add this delay to every API answer (a slower server; default 0)
   --token-ttl <s>         JWT lifetime (default ${DEFAULT_OPTIONS.tokenTtlSeconds})
   --code-ttl <s>          authorization code lifetime (default ${DEFAULT_OPTIONS.codeTtlSeconds})
   --social-latency <ms>   delay every fake social network answer
@@ -44,6 +45,7 @@ export function parseSimArgs(argv: string[]): { options: Partial<SimOptions>; li
         'list-defects': { type: 'boolean' },
         quirk: { type: 'string', multiple: true },
         'list-quirks': { type: 'boolean' },
+        latency: { type: 'string' },
         'token-ttl': { type: 'string' },
         'code-ttl': { type: 'string' },
         'social-latency': { type: 'string' },
@@ -80,6 +82,8 @@ export function parseSimArgs(argv: string[]): { options: Partial<SimOptions>; li
       throw new UsageError(`--quirk: ${(error as Error).message}`);
     }
   }
+  const answerLatency = positiveNumber('latency', values.latency, true);
+  if (answerLatency !== undefined) options.latencyMs = answerLatency;
   const ttl = positiveNumber('token-ttl', values['token-ttl']);
   if (ttl !== undefined) options.tokenTtlSeconds = ttl;
   const codeTtl = positiveNumber('code-ttl', values['code-ttl']);

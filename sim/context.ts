@@ -27,6 +27,8 @@ export interface SimOptions {
   jwtAlgorithm: 'HS256' | 'RS256' | 'ES256';
   /** The `iss` of every Login JWT. */
   jwtIssuer: string;
+  /** Added to every API answer (not the health check): a slower server, for the drift comparison to catch. */
+  latencyMs: number;
 }
 
 export const DEFAULT_OPTIONS: SimOptions = {
@@ -46,6 +48,7 @@ export const DEFAULT_OPTIONS: SimOptions = {
   quirks: [],
   jwtAlgorithm: 'HS256',
   jwtIssuer: ISSUER,
+  latencyMs: 0,
 };
 
 /** What every route handler works with. */

@@ -123,6 +123,8 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const { id, answer } = await answerFor(req);
+      // --latency: the whole answer comes later, as from a slower server (the health check stays immediate).
+      if (options.latencyMs > 0 && req.url?.startsWith(`${BASE_PATH}/`)) await new Promise((resolve) => setTimeout(resolve, options.latencyMs).unref());
       // Whatever the handler did not read is drained, so a refused request never leaves the socket stuck.
       if (!req.readableEnded) req.resume();
       // CORS after any defect transform: a defect mode breaks a rule, never the browser's access to the answer.

@@ -40,7 +40,8 @@ export interface LoadConfig {
   requestTimeoutMs: number;
   /** Unique per run: makes minted account ids unique across runs and instances. */
   runId: string;
-  slo: { failedRate: number; checksRate: number; latency: LatencySlo };
+  /** From the profile's load.slo (defaults in lib/slo.ts); `endpoints` overrides `latency` for one endpoint. */
+  slo: { failedRate: number; checksRate: number; latency: LatencySlo; endpoints?: Record<string, LatencySlo> };
   ratelimit?: {
     /** The project whose bucket the ramp drives into 429 (every request of the ramp goes to it). */
     projectId: string;

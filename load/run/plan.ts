@@ -112,8 +112,9 @@ export const DEFAULTS: Record<LoadScriptName, { rate: number; durationSeconds: n
 
 export const DEFAULT_TOLERANCE = 0.1;
 
-/** SLOs of the sign-in calls; thresholds of throughput.ts and soak.ts. */
-export const DEFAULT_SLO: LoadConfig['slo'] = { failedRate: 0.01, checksRate: 0.99, latency: { p95: 500, p99: 1000 } };
+/** SLOs of the sign-in calls when the profile sets none (thresholds of throughput.ts and soak.ts); one source: lib/slo.ts. */
+import { DEFAULT_SLO } from '../../lib/slo.ts';
+export { DEFAULT_SLO };
 
 export const SOAK_WINDOWS = 10;
 export const SOAK_MAX_DRIFT_RATIO = 2;
@@ -183,7 +184,8 @@ export function planRun(args: LoadArgs, profile: TargetProfile): RunPlan {
     durationSeconds,
     maxVUs: Math.min(HARD_MAX_VUS, args.maxVUs ?? maxVUsFor(peakRate)),
     requestTimeoutMs: profile.timeouts.requestMs,
-    slo: DEFAULT_SLO,
+    // The target's own SLOs (profile load.slo; the defaults of lib/slo.ts where it sets none).
+    slo: profile.load.slo ?? DEFAULT_SLO,
     ...(ratelimit ? { ratelimit } : {}),
     ...(args.script === 'soak' ? { soak: { windows: Math.max(2, Math.min(SOAK_WINDOWS, Math.floor(durationSeconds / 2))), maxDriftRatio: SOAK_MAX_DRIFT_RATIO } } : {}),
   };
