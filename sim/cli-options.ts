@@ -1,12 +1,15 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_OPTIONS, type SimOptions } from './context.ts';
+import { isLimiterKind, LIMITER_KINDS } from './rate-limiter.ts';
 
 /** `npm run sim -- --port <n> [--defect <name>] ...`: command-line flags to simulator options, with clear refusals. */
 
 export const USAGE = `usage: npm run sim -- [options]
   --port <n>              port on 127.0.0.1 (default ${DEFAULT_OPTIONS.port}; 0 picks a free one)
-  --rate-limit <rps|off>  token-bucket limit per project and per OAuth client (default ${DEFAULT_OPTIONS.rateLimit})
-  --burst <n>             bucket size (default: one second of --rate-limit)
+  --rate-limit <rps|off>  sustained limit per project and per OAuth client (default ${DEFAULT_OPTIONS.rateLimit})
+  --burst <n>             requests let through at once after a quiet spell: the bucket size, or the window's
+                          quota (default: one second of --rate-limit)
+  --limiter <kind>        ${LIMITER_KINDS.join('|')} (default ${DEFAULT_OPTIONS.limiter})
   --defect <name>         start with one documented rule broken (see --list-defects)
   --list-defects          print the defect modes and exit
   --token-ttl <s>         JWT lifetime (default ${DEFAULT_OPTIONS.tokenTtlSeconds})
@@ -37,6 +40,7 @@ export function parseSimArgs(argv: string[]): { options: Partial<SimOptions>; li
         host: { type: 'string' },
         'rate-limit': { type: 'string' },
         burst: { type: 'string' },
+        limiter: { type: 'string' },
         defect: { type: 'string' },
         'list-defects': { type: 'boolean' },
         'token-ttl': { type: 'string' },
@@ -67,6 +71,10 @@ export function parseSimArgs(argv: string[]): { options: Partial<SimOptions>; li
   if (rate !== undefined) options.rateLimit = rate === 'off' ? null : positiveNumber('rate-limit', rate)!;
   const burst = positiveNumber('burst', values.burst);
   if (burst !== undefined) options.burst = Math.ceil(burst);
+  if (values.limiter !== undefined) {
+    if (!isLimiterKind(values.limiter)) throw new UsageError(`--limiter: expected one of ${LIMITER_KINDS.join(', ')}, got "${values.limiter}"`);
+    options.limiter = values.limiter;
+  }
   if (values.defect !== undefined) options.defect = values.defect;
   const ttl = positiveNumber('token-ttl', values['token-ttl']);
   if (ttl !== undefined) options.tokenTtlSeconds = ttl;
