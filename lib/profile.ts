@@ -57,7 +57,7 @@ export interface TargetProfile {
   newPlatformUsers: Record<string, PlatformAccount[]>;
   credentialTemplates: Record<string, Record<string, Template>>;
   rejectedCredentialTemplate?: string;
-  rateLimit?: { projectId: string; client: OAuthClient; expectedPerSecond: number; burst?: number };
+  rateLimit?: { projectId: string; client: OAuthClient; expectedPerSecond?: number; burst?: number };
   intrusive: { rateLimit: boolean; logoutSharedAccounts: boolean };
   load: { allowNonLoopback: boolean; maxRate: number; maxDurationSeconds: number };
   timeouts: { requestMs: number; connectMs: number };
