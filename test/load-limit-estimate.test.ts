@@ -249,3 +249,21 @@ test('per-segment summary files and the harness line a k6-operator log keeps', (
   ].join('\n');
   assert.deepEqual(harnessLinesIn(log), [{ segment: '0:1/2', harness: { script: 'ratelimit' } }]);
 });
+
+test('429s below the band fail, unless the load generator fell behind its plan around them', () => {
+  const plan = rampPlan(200, 20);
+  const series = drive({ kind: 'token-bucket', limit: 200, burst: 20, plan });
+  const clean = rateLimitSection({ expectedPerSecond: 200, tolerance: 0.1, burst: null, plan, series });
+  assert.equal(clean.below?.ok, true, clean.below?.reason);
+  // a target that limits early: 429s at 0.6x while the generator keeps to its plan
+  const early = series.map((c) => (c.second === 3 ? { ...c, limited: 5 } : c));
+  const judged = rateLimitSection({ expectedPerSecond: 200, tolerance: 0.1, burst: null, plan, series: early });
+  assert.equal(judged.below?.ok, false);
+  assert.deepEqual(judged.below?.offendingSeconds, [3]);
+  assert.match(judged.below!.reason, /5 429\(s\) below 180\.0 req\/s, in second\(s\) 3, while the load generator kept to its plan/);
+  // a stall: second 2 sent half its plan, second 3 the bunch, some of it refused
+  const stalled = series.map((c) => (c.second === 2 ? { ...c, sent: Math.round(c.sent / 2) } : c.second === 3 ? { ...c, limited: 5 } : c));
+  const excused = rateLimitSection({ expectedPerSecond: 200, tolerance: 0.1, burst: null, plan, series: stalled });
+  assert.equal(excused.below?.ok, true, excused.below?.reason);
+  assert.deepEqual(excused.below?.excusedSeconds, [3]);
+});

@@ -1,5 +1,5 @@
 import { estimateLimit, judgeLimit, DEFAULT_LIMIT_OPTIONS } from './limit-estimate.ts';
-import { generatorShortfall, mergeSeries, planDuration, type RampPlan, type SecondCounts } from './onset.ts';
+import { generatorShortfall, mergeSeries, planDuration, scheduledRate, type RampPlan, type SecondCounts } from './onset.ts';
 import type { RateLimitSection } from './summary.ts';
 
 /**
@@ -33,6 +33,7 @@ export function rateLimitSection(input: RateLimitInput): RateLimitSection {
   const verdict = input.segment
     ? { ok: true, relativeError: null, low: null, high: null, reason: `instance ${input.segment}: its share of the run only, not judged; the limit is judged on the merge of all instances (load/report/ratelimit-onset.ts)` }
     : judgeLimit(estimate, input.expectedPerSecond, input.tolerance, estimate.limit === null ? shortfall : []);
+  const below = input.expectedPerSecond === null || input.segment ? null : limitedBelow(input.series, input.plan, input.expectedPerSecond, input.tolerance, shortfall);
   return {
     expectedPerSecond: input.expectedPerSecond,
     tolerance: input.tolerance,
@@ -53,7 +54,32 @@ export function rateLimitSection(input: RateLimitInput): RateLimitSection {
     onset: estimate.onset,
     firstLimitedSecond: estimate.firstLimitedSecond,
     verdict,
+    ...(below ? { below } : {}),
   };
+}
+
+/**
+ * No 429 below (1 - tolerance) x the expected limit: the seconds whose whole plan lies below that band, after
+ * the first (bunched VU start), must hold no 429. A second next to one where the generator fell behind its
+ * plan is excused: a stalled generator sends what it missed in a bunch, and a limiter with a small burst
+ * rightly refuses a bunch; that is the load generator's doing, not the target's.
+ */
+export function limitedBelow(series: readonly SecondCounts[], plan: RampPlan, expected: number, tolerance: number, shortfall: readonly number[]): NonNullable<RateLimitSection['below']> {
+  const bound = (1 - tolerance) * expected;
+  const behind = new Set(shortfall);
+  const offending: number[] = [];
+  const excused: number[] = [];
+  for (const c of series) {
+    if (c.second < 1 || c.limited === 0 || scheduledRate(plan, c.second + 1) >= bound) continue;
+    if (behind.has(c.second - 1) || behind.has(c.second) || behind.has(c.second + 1)) excused.push(c.second);
+    else offending.push(c.second);
+  }
+  const count = (seconds: number[]): number => series.filter((c) => seconds.includes(c.second)).reduce((n, c) => n + c.limited, 0);
+  const ok = offending.length === 0;
+  const reason = ok
+    ? `no 429 below ${bound.toFixed(1)} req/s${excused.length > 0 ? ` (${count(excused)} in second(s) ${excused.join(', ')}, where the load generator fell behind its plan and bunched its requests)` : ''}`
+    : `${count(offending)} 429(s) below ${bound.toFixed(1)} req/s, in second(s) ${offending.join(', ')}, while the load generator kept to its plan: the target limits below the expected ${expected} req/s`;
+  return { ok, offendingSeconds: offending, excusedSeconds: excused, reason };
 }
 
 /**

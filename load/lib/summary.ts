@@ -79,6 +79,8 @@ export interface RateLimitSection {
   measured?: { limitPerSecond: number | null; burstRequests: number | null; onsetPerSecond: number | null; seconds: number[]; spread: { min: number; max: number } | null };
   onset: { second: number; rate: number; acceptedRate: number | null } | null;
   firstLimitedSecond: number | null;
+  /** With an expected limit: no 429 below (1 - tolerance) x expected (lib/ratelimit-result.ts limitedBelow). */
+  below?: { ok: boolean; offendingSeconds: number[]; excusedSeconds: number[]; reason: string };
   /** The verdict on the sustained limit (on the onset, in summaries written before the limit was measured). */
   verdict: { ok: boolean; relativeError: number | null; low: number | null; high: number | null; reason: string };
 }

@@ -123,6 +123,13 @@ export function buildResult(summary: K6Summary, k6ExitCode: number | null = null
       { name: '429 onset (req/s)', value: m.onsetPerSecond === null ? 'none' : String(m.onsetPerSecond) },
     ], stop, v.reason));
     if (!v.ok) failures.push(v.reason);
+    if (rl.below) {
+      steps.push(step(`no 429 below ${((1 - rl.tolerance) * 100).toFixed(0)}% of the expected limit`, rl.below.ok, [
+        { name: 'seconds with 429s below', value: rl.below.offendingSeconds.join(', ') || 'none' },
+        { name: 'excused (load generator behind its plan)', value: rl.below.excusedSeconds.join(', ') || 'none' },
+      ], stop, rl.below.reason));
+      if (!rl.below.ok) failures.push(rl.below.reason);
+    }
     const line = rl.expectedPerSecond ?? m.limitPerSecond;
     if (line !== null) charts.push({ name: 'request rate vs 429 share', svg: rateLimitChart(rl.series, line, rl.onset?.second ?? null, rl.expectedPerSecond === null ? 'measured limit' : 'expected limit') });
   }
