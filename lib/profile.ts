@@ -77,7 +77,7 @@ export interface TargetProfile {
   credentialTemplates: Record<string, Record<string, Template>>;
   rejectedCredentialTemplate?: string;
   /** `retryAfter`: the target's 429 carries Retry-After (RFC 6585 §4: MAY), so its absence is a failure. */
-  rateLimit?: { projectId: string; client: OAuthClient; expectedPerSecond: number; burst?: number; retryAfter?: boolean };
+  rateLimit?: { projectId: string; client: OAuthClient; expectedPerSecond?: number; burst?: number; retryAfter?: boolean };
   intrusive: { rateLimit: boolean; logoutSharedAccounts: boolean };
   /** slo and regression are always set by loadProfile (defaults of lib/slo.ts); optional for profiles built in code. */
   load: { allowNonLoopback: boolean; maxRate: number; maxDurationSeconds: number; slo?: LoadSlo; regression?: RegressionRule };

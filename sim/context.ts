@@ -1,4 +1,4 @@
-import type { RateLimiter, Limit } from './rate-limiter.ts';
+import type { RateLimiter, Limit, LimiterKind } from './rate-limiter.ts';
 import type { Rules, World } from './rules.ts';
 import type { SimProject } from './seed.ts';
 import type { SimState } from './state.ts';
@@ -11,6 +11,8 @@ export interface SimOptions {
   /** Requests per second per project/client; `null` turns rate limiting off (benchmarks). */
   rateLimit: number | null;
   burst: number | null;
+  /** Which algorithm counts the requests (sim/rate-limiter.ts); the documents do not say. */
+  limiter: LimiterKind;
   maxBodyBytes: number;
   tokenTtlSeconds: number;
   codeTtlSeconds: number;
@@ -36,6 +38,7 @@ export const DEFAULT_OPTIONS: SimOptions = {
   port: 8787,
   rateLimit: 1000,
   burst: null,
+  limiter: 'token-bucket',
   maxBodyBytes: 64 * 1024,
   tokenTtlSeconds: 86_400,
   codeTtlSeconds: 60,

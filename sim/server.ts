@@ -82,7 +82,7 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
     state: new SimState({ ...DEFAULT_STATE_LIMITS, codeTtlSeconds: options.codeTtlSeconds }),
     issuer: new TokenIssuer(options.tokenTtlSeconds, rules.jwtClaims, { algorithm: options.jwtAlgorithm, issuer: options.jwtIssuer }),
     verifier: new SocialVerifier(fake.origin, options.socialTimeoutMs, options.socialCacheTtlSeconds * 1000),
-    limiter: new RateLimiter(),
+    limiter: new RateLimiter(options.limiter),
     options,
     limitFor(project) {
       if (project.ratePerSecond !== null) return rules.limit({ ratePerSecond: project.ratePerSecond, burst: project.burst ?? project.ratePerSecond });
