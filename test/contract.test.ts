@@ -147,6 +147,15 @@ test('the platforms\' required parameters are exactly the page\'s conditional ma
   assert.deepEqual(CROSS_AUTH_REQUIRED, { steam: ['app_id'], xbox: [], epicgames: [] });
 });
 
+test('the rules\' defaults and value sets are the parameters\' quoted ones', () => {
+  assert.equal(contract.param('jwtLogin', 'with_logout').default, contract.WITH_LOGOUT_DEFAULT);
+  assert.deepEqual(contract.param('jwtLogin', 'with_logout').enum, contract.WITH_LOGOUT_VALUES);
+  assert.equal(contract.param('crossAuth', 'is_redirect').default, String(contract.IS_REDIRECT_DEFAULT));
+  assert.equal(contract.param('crossAuth', 'no_user_creation').default, String(contract.NO_USER_CREATION_DEFAULT));
+  assert.deepEqual(contract.param('oauthLogin', 'response_type').enum, [contract.RESPONSE_TYPE_CODE]);
+  assert.deepEqual(contract.param('crossAuth', 'oauth2_cross_social_provider_name').enum, CROSS_AUTH_PLATFORMS);
+});
+
 test('documented statuses match each page', () => {
   for (const endpoint of DOCUMENTED_ENDPOINTS) {
     const text = docText(endpoint.doc);
