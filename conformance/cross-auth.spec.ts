@@ -6,8 +6,8 @@ import { jwtOf } from '../lib/matchers.ts';
 import { codeFrom, exchangeCode } from '../lib/oauth-flow.ts';
 import type { PlatformAccount } from '../lib/profile.ts';
 import {
-  AUDIENCE_RULE, CROSS_AUTH_PLATFORMS, CROSS_AUTH_PLATFORM_SOURCE, CROSS_AUTH_REQUIRED, IS_REDIRECT_RULE, NO_USER_CREATION_RULE,
-  SESSION_TICKET_RULE, param, type CrossAuthPlatform,
+  AUDIENCE_RULE, CROSS_AUTH_EXCHANGE_SOURCE, CROSS_AUTH_PLATFORMS, CROSS_AUTH_PLATFORM_SOURCE, CROSS_AUTH_REQUIRED, IS_REDIRECT_RULE,
+  NO_USER_CREATION_RULE, SESSION_TICKET_RULE, param, type CrossAuthPlatform,
 } from '../contract/index.ts';
 import { baseQuery, type OAuthQuery } from './oauth-entries.ts';
 
@@ -27,7 +27,13 @@ function crossAuth(api: ApiClient, platform: string, account: PlatformAccount, q
   return api.call(endpoint, { provider: platform, query: { ...platformQuery(account), ...query } });
 }
 
-const platformCovers = (platform: CrossAuthPlatform) => ['path.oauth2_cross_social_provider_name', ...CROSS_AUTH_REQUIRED[platform].map((p) => `query.${p}`)];
+/** The query parameters the profile's accounts of a platform send (what a sign-in carries is the profile's business). */
+function platformParams(platform: CrossAuthPlatform): string[] {
+  const account = profile.credentialTemplates[platform] ?? profile.credentials[platform]?.[0] ?? profile.newPlatformUsers[platform]?.[0] ?? {};
+  return Object.keys(platformQuery(account as PlatformAccount));
+}
+
+const platformCovers = (platform: CrossAuthPlatform) => ['path.oauth2_cross_social_provider_name', ...platformParams(platform).map((p) => `query.${p}`)];
 
 for (const platform of CROSS_AUTH_PLATFORMS) {
   test.describe(`cross_auth ${platform}`, () => {
@@ -93,6 +99,8 @@ for (const platform of CROSS_AUTH_PLATFORMS) {
       await expect(x).toHaveLoginUrlWith({ redirectUri, state });
     });
 
+    // What the page makes required of this platform ("Required if the platform where the user is authorized is
+    // Steam": steam's app_id); nothing else is asserted as required.
     for (const name of CROSS_AUTH_REQUIRED[platform]) {
       test(`without ${name} is refused`, async ({ api, accounts, data, report }) => {
         await report.describe({ endpoint, feature: `${name} required for ${platform}`, story: platform, source: src(name), covers: [`query.${name}`], expectation: true, severity: 'critical' });
@@ -104,7 +112,22 @@ for (const platform of CROSS_AUTH_PLATFORMS) {
       });
     }
 
-    if (CROSS_AUTH_REQUIRED[platform].includes('session_ticket')) {
+    test('without anything from the platform (no session_ticket, no code) is refused', async ({ api, accounts, data, report }) => {
+      await report.describe({
+        endpoint, feature: 'the call exchanges the platform\'s token', story: platform, source: CROSS_AUTH_EXCHANGE_SOURCE,
+        covers: ['query.session_ticket', 'query.code'], expectation: true, severity: 'critical',
+      });
+      // The page calls neither parameter required and does not say which platform sends which, so both go: what
+      // is left (steam's app_id, a deployment_id) proves no user. Which 4xx is the target's expectations file's.
+      const query: OAuthQuery = { ...platformQuery(accounts.platform(platform)), ...baseQuery(client, data.validState()), is_redirect: 'false' };
+      delete query.session_ticket;
+      delete query.code;
+      const x = await api.call(endpoint, { provider: platform, query });
+      await expect(x).toBeRejected(`nothing from ${platform} to exchange for a Login JWT`);
+      await expect(x).toMatchExpectation('missingParameter');
+    });
+
+    if (platformParams(platform).includes('session_ticket')) {
       for (const ticket of ['not base64!', 'ab-_cd-_', 'c2ltLXN0ZWFt=x']) {
         test(`session_ticket ${JSON.stringify(ticket)} (not standard Base64) is refused`, async ({ api, accounts, data, report }) => {
           await report.describe({ endpoint, feature: 'session_ticket is Base64', story: platform, source: SESSION_TICKET_RULE, covers: ['query.session_ticket'], expectation: true });

@@ -25,7 +25,7 @@ const registered = new Set([...profile.oauth.singleRedirect.redirectUris, ...pro
 const knownClientIds = new Set([profile.oauth.singleRedirect, profile.oauth.multiRedirect, profile.rateLimit?.client].filter(Boolean).map((c) => String(c!.clientId)));
 
 /** The values of a platform field the profile's accounts use (a junk value equal to one would be valid). */
-function platformValues(field: 'appId' | 'deploymentId'): Set<string> {
+function platformValues(field: 'appId'): Set<string> {
   const values = new Set<string>();
   for (const list of [...Object.values(profile.credentials), ...Object.values(profile.newPlatformUsers)]) {
     for (const account of list ?? []) {
@@ -67,7 +67,9 @@ const POLICIES: Record<string, { policy: Policy; valid?: (v: string) => boolean 
   code: { policy: 'reject' },
   is_redirect: { policy: 'reject', valid: (v) => v === 'true' || v === 'false' },
   no_user_creation: { policy: 'reject', valid: (v) => v === 'true' || v === 'false' },
-  deployment_id: { policy: 'reject', valid: (v) => platformValues('deploymentId').has(v) },
+  // The page does not say an unknown deployment is refused ("If the deployment is not public, only users who have
+  // been entitled will be able to log in"): junk is free text here, never a 5xx.
+  deployment_id: { policy: 'any' },
 };
 
 /** The provider (or platform) a parameter is exercised with: the one that needs it. */

@@ -11,6 +11,19 @@ import type { DocumentId, Source } from './sources.ts';
 export type ParamLocation = 'path' | 'query' | 'body' | 'form' | 'header';
 export type ParamType = 'string' | 'integer' | 'boolean' | 'uuid' | 'base64';
 
+/**
+ * A document's own words for one claim, quoted verbatim (whitespace aside; ` ... ` joins two passages that follow
+ * each other in the document). The document may be another page than the parameter's own when only that page says
+ * it (the `<uuid>` format of `projectId` and the default of `with_logout` are on the public reference page only).
+ */
+export interface Evidence {
+  doc: DocumentId;
+  quote: string;
+}
+
+/** The claims a parameter can make beyond "an optional string"; each needs a document sentence that makes it. */
+export type Claim = 'required' | 'type' | 'enum' | 'default';
+
 export interface Parameter {
   name: string;
   in: ParamLocation;
@@ -18,9 +31,16 @@ export interface Parameter {
   /** `true`: always; `'conditional'`: required in the situation `requiredWhen` describes. */
   required: boolean | 'conditional';
   requiredWhen?: string;
+  /** The documented values (a closed set unless the document says others pass, as for `scope`). */
   enum?: readonly string[];
   default?: string;
   source: Source;
+  /**
+   * For every claim made above (required or conditional, a type other than string, an enum, a default), the
+   * sentence that makes it. test/contract.test.ts fails when a claim has none, when a quote is not in its
+   * document, or when it lacks the document's wording for the claim ("required", "Required if", "Must be", "Default").
+   */
+  says: Partial<Record<Claim, Evidence>>;
 }
 
 export type EndpointId = 'jwtLogin' | 'oauthLogin' | 'crossAuth' | 'oauthToken' | 'usersMe';
@@ -40,24 +60,55 @@ export interface Endpoint {
   documented: boolean;
 }
 
-const p = (doc: DocumentId, name: string, rest: Omit<Parameter, 'name' | 'source'> & { quote?: string }): Parameter => {
-  const { quote, ...param } = rest;
-  return { name, ...param, source: { doc, item: `${rest.in}.${name}`, ...(quote ? { quote } : {}) } };
+type Says = Partial<Record<Claim, string | Evidence>>;
+
+const p = (doc: DocumentId, name: string, rest: Omit<Parameter, 'name' | 'source' | 'says'> & { quote?: string; says?: Says }): Parameter => {
+  const { quote, says = {}, ...param } = rest;
+  const evidence: Partial<Record<Claim, Evidence>> = {};
+  for (const [claim, e] of Object.entries(says) as [Claim, string | Evidence][]) evidence[claim] = typeof e === 'string' ? { doc, quote: e } : e;
+  return { name, ...param, source: { doc, item: `${rest.in}.${name}`, ...(quote ? { quote } : {}) }, says: evidence };
 };
 
+/** The provider list of the JWT and OAuth pages (the reference page's shorter list is in providers.ts). */
+const PROVIDER_VALUES = 'Can have the following values: xsolla, facebook, google, linkedin, twitter, discord, naver, baidu, battlenet, wechat, qq_mobile.';
+
+const socialPath = (doc: 'jwtLogin' | 'oauthLogin'): Parameter =>
+  p(doc, 'provider_name', { in: 'path', type: 'string', required: true, enum: SOCIAL_PROVIDERS, says: { required: '`provider_name` (string, required)', enum: PROVIDER_VALUES } });
+
 const socialBody = (doc: DocumentId): Parameter[] => [
-  p(doc, 'access_token', { in: 'body', type: 'string', required: true, quote: 'Access token received from a social network.' }),
-  p(doc, 'access_token_secret', { in: 'body', type: 'string', required: 'conditional', requiredWhen: 'provider is twitter', quote: 'Required for Twitter only.' }),
-  p(doc, 'openid', { in: 'body', type: 'string', required: 'conditional', requiredWhen: 'provider is wechat', quote: 'Required for Wechat only.' }),
+  p(doc, 'access_token', { in: 'body', type: 'string', required: true, quote: 'Access token received from a social network.', says: { required: '`access_token` (string, required)' } }),
+  p(doc, 'access_token_secret', { in: 'body', type: 'string', required: 'conditional', requiredWhen: 'provider is twitter', quote: 'Required for Twitter only.', says: { required: 'Parameter oauth_token_secret received from the authorization request. Required for Twitter only.' } }),
+  p(doc, 'openid', { in: 'body', type: 'string', required: 'conditional', requiredWhen: 'provider is wechat', quote: 'Required for Wechat only.', says: { required: 'Parameter openid received from a social network. Required for Wechat only.' } }),
 ];
 
-const oauthQuery = (doc: DocumentId): Parameter[] => [
-  p(doc, 'client_id', { in: 'query', type: 'integer', required: true, quote: 'Your application ID. Get it after creating an OAuth 2.0 client.' }),
-  p(doc, 'response_type', { in: 'query', type: 'string', required: true, enum: [RESPONSE_TYPE_CODE], quote: 'Must be code to get the user authentication code in the response.' }),
-  p(doc, 'redirect_uri', { in: 'query', type: 'string', required: 'conditional', requiredWhen: 'more than one redirect URI is registered', quote: 'The parameter is required if you have more than one redirect URI in your project settings.' }),
-  p(doc, 'state', { in: 'query', type: 'string', required: true, quote: 'Must be longer than 8 symbols.' }),
-  p(doc, 'scope', { in: 'query', type: 'string', required: false, enum: DOCUMENTED_SCOPES, quote: 'If you process your own values of the scope parameter, that are not mentioned above, you can set them when using this call.' }),
-];
+/** The OAuth 2.0 query parameters, worded as each page words them (the Markdown page and the reference page differ in layout). */
+const oauthQuery = (doc: 'oauthLogin' | 'crossAuth'): Parameter[] => {
+  const md = doc === 'oauthLogin';
+  const header = (name: string, type: string) => (md ? `\`${name}\` (${type}, required)` : `${name} required ${type}`);
+  const bullet = md ? '*' : '•';
+  return [
+    p(doc, 'client_id', { in: 'query', type: 'integer', required: true, quote: 'Your application ID. Get it after creating an OAuth 2.0 client.', says: { required: header('client_id', 'integer'), type: header('client_id', 'integer') } }),
+    p(doc, 'response_type', {
+      in: 'query', type: 'string', required: true, enum: [RESPONSE_TYPE_CODE], quote: 'Must be code to get the user authentication code in the response.',
+      says: { required: header('response_type', 'string'), enum: 'Must be code to get the user authentication code in the response.' },
+    }),
+    p(doc, 'redirect_uri', {
+      in: 'query', type: 'string', required: 'conditional', requiredWhen: 'more than one redirect URI is registered',
+      quote: 'The parameter is required if you have more than one redirect URI in your project settings.',
+      says: { required: 'The parameter is required if you have more than one redirect URI in your project settings.' },
+    }),
+    p(doc, 'state', { in: 'query', type: 'string', required: true, quote: 'Must be longer than 8 symbols.', says: { required: header('state', 'string') } }),
+    p(doc, 'scope', {
+      in: 'query', type: 'string', required: false, enum: DOCUMENTED_SCOPES,
+      quote: 'If you process your own values of the scope parameter, that are not mentioned above, you can set them when using this call.',
+      says: { enum: `Can be: ${bullet} email for Auth via social network ... ${bullet} offline to use refresh_token ... ${bullet} playfab to write SessionTicket` },
+    }),
+  ];
+};
+
+/** The README's description of the code exchange (the four pages do not describe it). */
+const FLOW_EXCHANGE =
+  '`POST /oauth2/token`, form-encoded, `grant_type=authorization_code` with `code`, `client_id`, `client_secret` and the same `redirect_uri` the code was issued for ... or `grant_type=refresh_token`';
 
 export const ENDPOINTS: Record<EndpointId, Endpoint> = {
   jwtLogin: {
@@ -70,10 +121,19 @@ export const ENDPOINTS: Record<EndpointId, Endpoint> = {
     successStatus: [200],
     documented: true,
     params: [
-      p('jwtLogin', 'provider_name', { in: 'path', type: 'string', required: true, enum: SOCIAL_PROVIDERS }),
-      p('jwtLogin', 'projectId', { in: 'query', type: 'uuid', required: true, quote: 'Login project ID from Publisher Account.' }),
+      socialPath('jwtLogin'),
+      p('jwtLogin', 'projectId', {
+        in: 'query', type: 'uuid', required: true, quote: 'Login project ID from Publisher Account.',
+        says: { required: '`projectId` (string, required)', type: { doc: 'jwtLoginReferencePage', quote: 'projectId required string <uuid>' } },
+      }),
       p('jwtLogin', 'payload', { in: 'query', type: 'string', required: false, quote: 'The value of the parameter will be returned in the payload claim of the user JWT.' }),
-      p('jwtLogin', 'with_logout', { in: 'query', type: 'string', required: false, enum: WITH_LOGOUT_VALUES, default: '0' }),
+      p('jwtLogin', 'with_logout', {
+        in: 'query', type: 'string', required: false, enum: WITH_LOGOUT_VALUES, default: '0',
+        says: {
+          enum: 'Can have the following values: * 1 to deactivate the existing values and activate a new one, * 0 to keep the existing values activated.',
+          default: { doc: 'jwtLoginReferencePage', quote: 'with_logout string Default: "0"' },
+        },
+      }),
       ...socialBody('jwtLogin'),
     ],
   },
@@ -87,7 +147,7 @@ export const ENDPOINTS: Record<EndpointId, Endpoint> = {
     successStatus: [200],
     documented: true,
     params: [
-      p('oauthLogin', 'provider_name', { in: 'path', type: 'string', required: true, enum: SOCIAL_PROVIDERS }),
+      socialPath('oauthLogin'),
       ...oauthQuery('oauthLogin'),
       ...socialBody('oauthLogin'),
     ],
@@ -102,15 +162,32 @@ export const ENDPOINTS: Record<EndpointId, Endpoint> = {
     successStatus: [200, 302],
     documented: true,
     params: [
-      p('crossAuth', 'oauth2_cross_social_provider_name', { in: 'path', type: 'string', required: true, enum: CROSS_AUTH_PLATFORMS }),
+      p('crossAuth', 'oauth2_cross_social_provider_name', {
+        in: 'path', type: 'string', required: true, enum: CROSS_AUTH_PLATFORMS,
+        says: { required: 'oauth2_cross_social_provider_name required string', enum: 'Can be steam, xbox, epicgames.' },
+      }),
       ...oauthQuery('crossAuth'),
-      p('crossAuth', 'session_ticket', { in: 'query', type: 'base64', required: 'conditional', requiredWhen: 'platform is steam or xbox', quote: 'Session ticket received from the platform encoded according to the Base64 standard.' }),
+      // The page calls none of session_ticket, code and deployment_id required: optional here. Which of them a
+      // platform's sign-in carries is the target profile's business (its accounts), not a documented rule.
+      p('crossAuth', 'session_ticket', {
+        in: 'query', type: 'base64', required: false, quote: 'Session ticket received from the platform encoded according to the Base64 standard.',
+        says: { type: 'Session ticket received from the platform encoded according to the Base64 standard.' },
+      }),
       p('crossAuth', 'audience', { in: 'query', type: 'string', required: false, quote: 'Parameter value will be passed in the aud JWT field.' }),
-      p('crossAuth', 'app_id', { in: 'query', type: 'string', required: 'conditional', requiredWhen: 'platform is steam', quote: 'Required if the platform where the user is authorized is Steam.' }),
-      p('crossAuth', 'code', { in: 'query', type: 'string', required: 'conditional', requiredWhen: 'platform is epicgames', quote: 'Code received from the platform.' }),
-      p('crossAuth', 'is_redirect', { in: 'query', type: 'boolean', required: false, default: 'true', enum: ['true', 'false'] }),
-      p('crossAuth', 'no_user_creation', { in: 'query', type: 'boolean', required: false, default: 'false', enum: ['true', 'false'], quote: 'Do not create new user if they not exist yet.' }),
-      p('crossAuth', 'deployment_id', { in: 'query', type: 'string', required: 'conditional', requiredWhen: 'platform is epicgames', quote: 'The deployment ID that the client is trying to authenticate with.' }),
+      p('crossAuth', 'app_id', {
+        in: 'query', type: 'string', required: 'conditional', requiredWhen: 'platform is steam', quote: 'Required if the platform where the user is authorized is Steam.',
+        says: { required: 'Your app ID on the platform. Required if the platform where the user is authorized is Steam.' },
+      }),
+      p('crossAuth', 'code', { in: 'query', type: 'string', required: false, quote: 'Code received from the platform.' }),
+      p('crossAuth', 'is_redirect', {
+        in: 'query', type: 'boolean', required: false, default: 'true', enum: ['true', 'false'],
+        says: { type: 'is_redirect boolean Default: true', default: 'is_redirect boolean Default: true' },
+      }),
+      p('crossAuth', 'no_user_creation', {
+        in: 'query', type: 'boolean', required: false, default: 'false', enum: ['true', 'false'], quote: 'Do not create new user if they not exist yet.',
+        says: { type: 'no_user_creation boolean Default: false', default: 'no_user_creation boolean Default: false' },
+      }),
+      p('crossAuth', 'deployment_id', { in: 'query', type: 'string', required: false, quote: 'The deployment ID that the client is trying to authenticate with.' }),
     ],
   },
   oauthToken: {
@@ -123,12 +200,13 @@ export const ENDPOINTS: Record<EndpointId, Endpoint> = {
     successStatus: [200],
     documented: false,
     params: [
-      p('flowSupport', 'grant_type', { in: 'form', type: 'string', required: true, enum: ['authorization_code', 'refresh_token'] }),
-      p('flowSupport', 'client_id', { in: 'form', type: 'integer', required: true }),
-      p('flowSupport', 'client_secret', { in: 'form', type: 'string', required: true }),
-      p('flowSupport', 'code', { in: 'form', type: 'string', required: 'conditional', requiredWhen: 'grant_type is authorization_code' }),
-      p('flowSupport', 'redirect_uri', { in: 'form', type: 'string', required: 'conditional', requiredWhen: 'grant_type is authorization_code' }),
-      p('flowSupport', 'refresh_token', { in: 'form', type: 'string', required: 'conditional', requiredWhen: 'grant_type is refresh_token' }),
+      // Outside the four pages: RFC 6749 §4.1.3 and §6, as the README's "Calls the flows need" describes them.
+      p('flowSupport', 'grant_type', { in: 'form', type: 'string', required: true, enum: ['authorization_code', 'refresh_token'], says: { required: FLOW_EXCHANGE, enum: FLOW_EXCHANGE } }),
+      p('flowSupport', 'client_id', { in: 'form', type: 'integer', required: true, says: { required: FLOW_EXCHANGE, type: { doc: 'oauthLogin', quote: '`client_id` (integer, required)' } } }),
+      p('flowSupport', 'client_secret', { in: 'form', type: 'string', required: true, says: { required: FLOW_EXCHANGE } }),
+      p('flowSupport', 'code', { in: 'form', type: 'string', required: 'conditional', requiredWhen: 'grant_type is authorization_code', says: { required: FLOW_EXCHANGE } }),
+      p('flowSupport', 'redirect_uri', { in: 'form', type: 'string', required: 'conditional', requiredWhen: 'grant_type is authorization_code', says: { required: FLOW_EXCHANGE } }),
+      p('flowSupport', 'refresh_token', { in: 'form', type: 'string', required: 'conditional', requiredWhen: 'grant_type is refresh_token', says: { required: FLOW_EXCHANGE } }),
     ],
   },
   usersMe: {
@@ -140,7 +218,7 @@ export const ENDPOINTS: Record<EndpointId, Endpoint> = {
     statuses: [200, 401, 429],
     successStatus: [200],
     documented: false,
-    params: [p('flowSupport', 'Authorization', { in: 'header', type: 'string', required: true })],
+    params: [p('flowSupport', 'Authorization', { in: 'header', type: 'string', required: true, says: { required: '`GET /users/me` with `Authorization: Bearer <JWT>`' } })],
   },
 };
 

@@ -10,7 +10,7 @@ export type DocumentedErrorStatus = (typeof DOCUMENTED_ERROR_STATUSES)[number];
 /** The example code is `003-061`: three digits, a dash, three digits. */
 export const ERROR_CODE_PATTERN = /^\d{3}-\d{3}$/;
 
-export const ERROR_BODY_SOURCE: Source = { doc: 'jwtLogin', item: 'responses.400/404/422/429', quote: '`error` (object, required) `error.code` (string, required) ... `error.description` (string, required) ... `error.details` (object)' };
+export const ERROR_BODY_SOURCE: Source = { doc: 'jwtLogin', item: 'responses.400/404/422/429', quote: '`error` (object, required) - `error.code` (string, required) ... `error.description` (string, required) ... `error.details` (object)' };
 
 /** JSON Schema of the documented error body, used by the suites (through a schema validator) and the simulator's tests. */
 export const ERROR_BODY_SCHEMA = {

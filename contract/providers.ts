@@ -42,14 +42,26 @@ export const SOCIAL_REQUIRED_EXTRAS: Partial<Record<SocialProvider, readonly ('a
 };
 
 /**
- * What each platform's silent authentication needs. The page says `app_id` is "Required if the platform where
- * the user is authorized is Steam"; `session_ticket` is the platform's ticket "encoded according to the Base64
- * standard"; `code` and `deployment_id` are Epic Games' (code received from the platform, deployment ID).
+ * What the page makes required for each platform's silent authentication, and nothing more: `app_id` is
+ * "Required if the platform where the user is authorized is Steam". The page calls no other platform parameter
+ * required: `session_ticket` ("received from the platform encoded according to the Base64 standard"), `code`
+ * ("received from the platform") and `deployment_id` are optional parameters whose use is the platform's and the
+ * target profile's business. test/contract.test.ts keeps this equal to the conditional markers of contract/endpoints.ts.
  */
 export const CROSS_AUTH_REQUIRED: Record<CrossAuthPlatform, readonly string[]> = {
-  steam: ['session_ticket', 'app_id'],
-  xbox: ['session_ticket'],
-  epicgames: ['code', 'deployment_id'],
+  steam: ['app_id'],
+  xbox: [],
+  epicgames: [],
+};
+
+/**
+ * The page's one sentence on what the call does: it exchanges the user's token from the platform for a Login JWT.
+ * A request that carries nothing from the platform has nothing to exchange, whatever parameter a platform uses.
+ */
+export const CROSS_AUTH_EXCHANGE_SOURCE: Source = {
+  doc: 'crossAuth',
+  item: 'summary',
+  quote: 'Exchanges the user JWT from Steam, Xbox, or Epic Games to the JWT in your project (projectId).',
 };
 
 export function isSocialProvider(name: string, list: readonly string[] = SOCIAL_PROVIDERS): name is SocialProvider {

@@ -26,7 +26,7 @@ export const RESPONSE_TYPE_RULE: Source = { doc: 'oauthLogin', item: 'query.resp
 /** `with_logout`: "1 to deactivate the existing values and activate a new one, 0 to keep the existing values activated." */
 export const WITH_LOGOUT_VALUES = ['0', '1'] as const;
 export const WITH_LOGOUT_DEFAULT = '0';
-export const WITH_LOGOUT_RULE: Source = { doc: 'jwtLogin', item: 'query.with_logout', quote: '1 to deactivate the existing values and activate a new one, 0 to keep the existing values activated.' };
+export const WITH_LOGOUT_RULE: Source = { doc: 'jwtLogin', item: 'query.with_logout', quote: '1 to deactivate the existing values and activate a new one, * 0 to keep the existing values activated.' };
 
 /** `payload` "will be returned in the payload claim of the user JWT. Recommended maximum length less than 500 characters." */
 export const PAYLOAD_RECOMMENDED_MAX_LENGTH = 500;

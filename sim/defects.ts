@@ -1,7 +1,6 @@
 import {
   ANSWERS,
   isCrossAuthPlatform,
-  CROSS_AUTH_REQUIRED,
   DOCUMENTED_SCOPES,
   STATE_MIN_EXCLUSIVE_LENGTH,
   codePointLength,
@@ -72,7 +71,7 @@ const socialExtraOptional = (provider: SocialProvider): Rules['socialCredential'
   p === provider ? good.socialCredential('facebook', body) : good.socialCredential(p, body);
 
 /** The good platform rule, with one platform's field no longer required (passed on to the platform as given). */
-const platformFieldOptional = (platform: CrossAuthPlatform, field: 'app_id' | 'deployment_id'): Rules['platformCredential'] => (p, get) => {
+const platformFieldOptional = (platform: CrossAuthPlatform, field: 'app_id'): Rules['platformCredential'] => (p, get) => {
   if (p !== platform) return good.platformCredential(p, get);
   const given = get(field);
   // The good rule still checks everything else; the field itself is filled in only to get past its check.
@@ -258,26 +257,11 @@ export const DEFECTS: Record<string, Defect> = {
     swaps: 'rule:platformCredential',
     rules: { platformCredential: platformFieldOptional('steam', 'app_id') },
   },
-  'epicgames-deployment-id-not-required': {
-    description: 'epicgames cross_auth without deployment_id is not refused as a missing parameter',
-    area: 'required-field',
-    swaps: 'rule:platformCredential',
-    rules: { platformCredential: platformFieldOptional('epicgames', 'deployment_id') },
-  },
   'session-ticket-not-base64-checked': {
     description: 'a session_ticket that is not Base64 is not refused as an invalid parameter (the platform is asked anyway)',
     area: 'required-field',
     swaps: 'rule:platformCredential',
-    rules: {
-      platformCredential: (platform, get) => {
-        const values: Record<string, string | undefined> = {};
-        for (const name of CROSS_AUTH_REQUIRED[platform]) {
-          values[name] = get(name);
-          if (values[name] === undefined || values[name] === '') fail('missingParameter', { parameter: name });
-        }
-        return { ticket: values.session_ticket, app_id: values.app_id, code: values.code, deployment_id: values.deployment_id };
-      },
-    },
+    rules: { platformCredential: (platform, get) => good.verifyRequestOf(good.platformValues(platform, get)) },
   },
   'unknown-project-accepted': {
     description: 'a well-formed projectId that names no project signs in to the default project',

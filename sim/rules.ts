@@ -57,7 +57,11 @@ export interface Rules {
   scope(value: string | undefined): string[];
   /** Query booleans (`is_redirect`, `no_user_creation`): `true` or `false`, else the default. */
   booleanParam(name: string, value: string | undefined, fallback: boolean): boolean;
-  /** What a platform needs: steam `session_ticket` + `app_id`, xbox `session_ticket`, epicgames `code` + `deployment_id`. */
+  /**
+   * What a platform sign-in carries: steam's `app_id` (the page's one "Required if"), the credential the simulator's
+   * fake platform verifies (steam and xbox a `session_ticket`, epicgames a `code`), a Base64 `session_ticket`
+   * whenever one is given; `deployment_id` optional, passed on to the platform.
+   */
   platformCredential(platform: CrossAuthPlatform, get: (name: string) => string | undefined): VerifyRequest;
   /** `login_url`: the redirect URI with `code` and `state` added to its query, nothing of it altered. */
   loginUrl(redirectUri: string, code: string, state: string): string;
@@ -164,13 +168,37 @@ export const booleanParam: Rules['booleanParam'] = (name, value, fallback) => {
   return fail('invalidParameter', { parameter: name, reason: 'must be true or false' });
 };
 
+/**
+ * The parameter that carries each fake platform's credential (sim/social/fake-networks.ts). Not a documented rule:
+ * the page calls none of session_ticket and code required. A request without its platform's credential has nothing
+ * to exchange ("Exchanges the user JWT from Steam, Xbox, or Epic Games"); the simulator names the missing parameter
+ * (missingParameter) rather than ask its platform. Which case a real server answers comes from its expectations file.
+ */
+export const SIM_PLATFORM_CREDENTIAL: Record<CrossAuthPlatform, 'session_ticket' | 'code'> = { steam: 'session_ticket', xbox: 'session_ticket', epicgames: 'code' };
+
+const PLATFORM_PARAMS = ['session_ticket', 'app_id', 'code', 'deployment_id'] as const;
+type PlatformValues = Partial<Record<(typeof PLATFORM_PARAMS)[number], string>>;
+
+/** The platform parameters as given, with the documented required ones and the fake platform's credential present. */
+export function platformValues(platform: CrossAuthPlatform, get: (name: string) => string | undefined): PlatformValues {
+  const values: PlatformValues = {};
+  for (const name of CROSS_AUTH_REQUIRED[platform]) values[name as keyof PlatformValues] = requireString(name, get(name));
+  const credential = SIM_PLATFORM_CREDENTIAL[platform];
+  values[credential] = requireString(credential, get(credential));
+  for (const name of PLATFORM_PARAMS) values[name] ??= optionalString(name, get(name));
+  return values;
+}
+
+export const verifyRequestOf = (values: PlatformValues): VerifyRequest =>
+  ({ ticket: values.session_ticket, app_id: values.app_id, code: values.code, deployment_id: values.deployment_id });
+
 export const platformCredential: Rules['platformCredential'] = (platform, get) => {
-  const values: Record<string, string> = {};
-  for (const name of CROSS_AUTH_REQUIRED[platform]) values[name] = requireString(name, get(name));
+  const values = platformValues(platform, get);
+  // "Session ticket received from the platform encoded according to the Base64 standard."
   if (values.session_ticket !== undefined && !isBase64(values.session_ticket)) {
     fail('invalidParameter', { parameter: 'session_ticket', reason: 'must be Base64' });
   }
-  return { ticket: values.session_ticket, app_id: values.app_id, code: values.code, deployment_id: values.deployment_id };
+  return verifyRequestOf(values);
 };
 
 export const loginUrl: Rules['loginUrl'] = (redirect, code, st) => {

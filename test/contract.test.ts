@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
+import * as contract from '../contract/index.ts';
 import {
-  ANSWERS, DOCUMENTS, ENDPOINTS, ERROR_CODE_PATTERN, SOCIAL_PROVIDERS, SOCIAL_PROVIDERS_FULL, SOCIAL_PROVIDERS_REFERENCE_PAGE,
-  codePointLength, isBase64, isValidState, endpointPath, DOCUMENTED_ENDPOINTS,
+  ANSWERS, CROSS_AUTH_PLATFORMS, CROSS_AUTH_REQUIRED, DOCUMENTS, ENDPOINTS, ERROR_CODE_PATTERN, SOCIAL_PROVIDERS, SOCIAL_PROVIDERS_FULL, SOCIAL_PROVIDERS_REFERENCE_PAGE,
+  codePointLength, isBase64, isValidState, endpointPath, DOCUMENTED_ENDPOINTS, type DocumentId, type Endpoint, type Parameter,
 } from '../contract/index.ts';
 import { PROJECT_ROOT } from '../lib/profile.ts';
 
@@ -25,15 +26,134 @@ test('provider lists are the documents\' lists, and the default is their union',
   assert.ok(!SOCIAL_PROVIDERS_REFERENCE_PAGE.includes('battlenet' as never));
 });
 
+const normalise = (text: string): string => text.replace(/\s+/g, ' ').trim();
+
+/** Whether a quote occurs in a document: verbatim once whitespace is normalised; ` ... ` joins passages that follow each other. */
+function occursIn(doc: DocumentId, quote: string): boolean {
+  const text = normalise(docText(doc));
+  let from = 0;
+  for (const passage of quote.split(' ... ').map(normalise)) {
+    const at = text.indexOf(passage, from);
+    if (passage.length === 0 || at < 0) return false;
+    from = at + passage.length;
+  }
+  return true;
+}
+
+/** Every `{doc, quote}` in contract/'s exports (sources of rules, parameters and their evidence), with where it sits. */
+function quotesIn(value: unknown, path: string, out: { path: string; doc: DocumentId; quote: string }[] = []): typeof out {
+  if (value === null || typeof value !== 'object') return out;
+  const v = value as Record<string, unknown>;
+  if (typeof v.doc === 'string' && typeof v.quote === 'string' && v.doc in DOCUMENTS) out.push({ path, doc: v.doc as DocumentId, quote: v.quote });
+  for (const [key, child] of Object.entries(v)) quotesIn(child, `${path}.${key}`, out);
+  return out;
+}
+
+const valueIn = (quote: string, value: string): boolean => new RegExp(`(^|[^\\w])${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^\\w]|$)`).test(quote);
+
+/**
+ * What is wrong with the claims a parameter makes: a claim without a quote, a quote for a claim not made, or a
+ * quote without the document's own wording for the claim. On the four pages: `required` ("`state` (string,
+ * required)", "state required string"), "Required if" / "Required for" / "required if" for a conditional, "Must be",
+ * "Can be" or "Can have the following values" naming every value of an enum, "Default:" with the value, and the
+ * type's own word (`integer`, `boolean`, `<uuid>`, `Base64`). The two calls outside the pages quote the README's
+ * description, which must name the parameter.
+ */
+function claimProblems(endpoint: Endpoint, p: Parameter): string[] {
+  const problems: string[] = [];
+  const made: Record<'required' | 'type' | 'enum' | 'default', boolean> = {
+    required: p.required !== false,
+    type: p.type !== 'string',
+    enum: p.enum !== undefined && p.type !== 'boolean', // a boolean's two values are its type's
+    default: p.default !== undefined,
+  };
+  for (const claim of ['required', 'type', 'enum', 'default'] as const) {
+    const evidence = p.says[claim];
+    if (made[claim] && !evidence) problems.push(`${claim}: no quote`);
+    if (!made[claim] && evidence) problems.push(`${claim}: a quote for a claim the contract does not make`);
+  }
+  for (const [claim, evidence] of Object.entries(p.says)) {
+    if (!occursIn(evidence.doc, evidence.quote)) problems.push(`${claim}: quote not in ${DOCUMENTS[evidence.doc].file}: "${evidence.quote}"`);
+  }
+  const q = (claim: keyof Parameter['says']) => normalise(p.says[claim]?.quote ?? '');
+  if (!endpoint.documented) {
+    for (const claim of Object.keys(p.says) as (keyof Parameter['says'])[]) {
+      if (!q(claim).includes(p.name) && !q(claim).includes(`\`${p.name}`)) problems.push(`${claim}: the quote does not name ${p.name}`);
+    }
+    return problems;
+  }
+  if (p.required === true && !(/\brequired\b/.test(q('required')) && q('required').includes(p.name))) {
+    problems.push(`required: the quote does not mark ${p.name} "required": "${q('required')}"`);
+  }
+  if (p.required === 'conditional' && !/\b(Required if|required if|Required for)\b/.test(q('required'))) {
+    problems.push(`conditional: the quote does not say "Required if" / "Required for" / "required if": "${q('required')}"`);
+  }
+  if (made.enum) {
+    if (!/\b(Must be|Can be|Can have the following values)\b/.test(q('enum'))) problems.push(`enum: no "Must be" / "Can be" / "Can have the following values": "${q('enum')}"`);
+    for (const value of p.enum ?? []) if (!valueIn(q('enum'), value)) problems.push(`enum: the quote does not name ${value}`);
+  }
+  if (p.type === 'boolean' && JSON.stringify(p.enum ?? null) !== JSON.stringify(['true', 'false'])) problems.push('a boolean\'s values are true and false');
+  if (made.default && !(q('default').includes('Default:') && valueIn(q('default'), p.default!))) problems.push(`default: the quote does not say "Default: ${p.default}"`);
+  const typeWord = { string: null, integer: /\binteger\b/, boolean: /\bboolean\b/, uuid: /<uuid>/, base64: /\bBase64\b/ }[p.type];
+  if (typeWord && !typeWord.test(q('type'))) problems.push(`type: the quote does not say ${p.type}: "${q('type')}"`);
+  return problems;
+}
+
 test('every parameter cites its document, and every documented parameter name appears in it', () => {
   for (const endpoint of DOCUMENTED_ENDPOINTS) {
     const text = docText(endpoint.doc);
     for (const p of endpoint.params) {
       assert.equal(p.source.doc, endpoint.doc, `${endpoint.id}.${p.name} cites another document`);
       assert.ok(text.includes(p.name), `${endpoint.id}: ${p.name} is not in ${DOCUMENTS[endpoint.doc].file}`);
-      if (p.source.quote) assert.ok(text.includes(p.source.quote.split('...')[0]!.trim()), `${endpoint.id}.${p.name}: quote not found in the document`);
     }
   }
+});
+
+test('every quote in contract/ occurs in the document it cites (whitespace normalised)', () => {
+  const quotes = quotesIn(contract, 'contract');
+  assert.ok(quotes.length >= 60, `only ${quotes.length} quotes found: the walk missed contract/'s sources`);
+  const missing = quotes.filter((x) => !occursIn(x.doc, x.quote)).map((x) => `${x.path}: "${x.quote}" is not in ${DOCUMENTS[x.doc].file}`);
+  assert.deepEqual(missing, []);
+});
+
+test('every required, conditional, type, enum and default marker quotes the document\'s own wording for it', () => {
+  const problems: string[] = [];
+  for (const endpoint of Object.values(ENDPOINTS)) {
+    for (const p of endpoint.params) for (const problem of claimProblems(endpoint, p)) problems.push(`${endpoint.id} ${p.in}.${p.name}: ${problem}`);
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('the check refuses a marker the document does not make: deployment_id "required for epicgames", as it was', () => {
+  // The marker this project carried until the audit: conditional-required, quoting a sentence that says no such thing.
+  const invented: Parameter = {
+    ...contract.param('crossAuth', 'deployment_id'),
+    required: 'conditional',
+    requiredWhen: 'platform is epicgames',
+    says: {},
+  };
+  assert.ok(claimProblems(ENDPOINTS.crossAuth, invented).includes('required: no quote'));
+  const quoted = { ...invented, says: { required: { doc: 'crossAuth' as const, quote: 'The deployment ID that the client is trying to authenticate with.' } } };
+  assert.match(claimProblems(ENDPOINTS.crossAuth, quoted).join('\n'), /conditional: the quote does not say "Required if"/);
+  const misquoted = { ...invented, says: { required: { doc: 'crossAuth' as const, quote: 'deployment_id Required if the platform is Epic Games.' } } };
+  assert.match(claimProblems(ENDPOINTS.crossAuth, misquoted).join('\n'), /quote not in contract\/documents\/oauth2-cross-auth/);
+});
+
+test('the platforms\' required parameters are exactly the page\'s conditional markers (only Steam\'s app_id)', () => {
+  for (const platform of CROSS_AUTH_PLATFORMS) {
+    const marked = ENDPOINTS.crossAuth.params.filter((p) => p.required === 'conditional' && new RegExp(`platform is ${platform}\\b`).test(p.requiredWhen ?? '')).map((p) => p.name);
+    assert.deepEqual([...CROSS_AUTH_REQUIRED[platform]].sort(), marked.sort(), platform);
+  }
+  assert.deepEqual(CROSS_AUTH_REQUIRED, { steam: ['app_id'], xbox: [], epicgames: [] });
+});
+
+test('the rules\' defaults and value sets are the parameters\' quoted ones', () => {
+  assert.equal(contract.param('jwtLogin', 'with_logout').default, contract.WITH_LOGOUT_DEFAULT);
+  assert.deepEqual(contract.param('jwtLogin', 'with_logout').enum, contract.WITH_LOGOUT_VALUES);
+  assert.equal(contract.param('crossAuth', 'is_redirect').default, String(contract.IS_REDIRECT_DEFAULT));
+  assert.equal(contract.param('crossAuth', 'no_user_creation').default, String(contract.NO_USER_CREATION_DEFAULT));
+  assert.deepEqual(contract.param('oauthLogin', 'response_type').enum, [contract.RESPONSE_TYPE_CODE]);
+  assert.deepEqual(contract.param('crossAuth', 'oauth2_cross_social_provider_name').enum, CROSS_AUTH_PLATFORMS);
 });
 
 test('documented statuses match each page', () => {

@@ -88,7 +88,6 @@ const PROBES: Record<string, Probe> = {
   'twitter-secret-not-required': (call) => errorCode(jwt('twitter', {}, { access_token: `sim-twitter-${uid()}` })(call)),
   'wechat-openid-not-required': (call) => errorCode(jwt('wechat', {}, { access_token: `sim-wechat-${uid()}` })(call)),
   'steam-app-id-not-required': (call) => errorCode(cross('steam', { session_ticket: steam().session_ticket })(call)),
-  'epicgames-deployment-id-not-required': (call) => errorCode(cross('epicgames', { code: `sim-epicgames-${uid()}` })(call)),
   'session-ticket-not-base64-checked': (call) => errorCode(cross('xbox', { session_ticket: 'not base64!' })(call)),
   'unknown-project-accepted': (call) => status(call('POST', `/social/google/login_with_token?${qs({ projectId: '00000000-0000-4000-8000-00000000dead' })}`, { json: { access_token: `sim-google-${uid()}` } })),
   'is-redirect-always-302': (call) => status(cross('steam', { ...steam(), is_redirect: 'false' })(call)),

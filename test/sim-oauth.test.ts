@@ -131,12 +131,13 @@ describe('cross_auth', () => {
     }
   });
 
-  test('platform fields: steam app_id, Base64 session_ticket, epicgames code and deployment_id', async () => {
+  test('platform fields: steam app_id, Base64 session_ticket, epicgames code; deployment_id optional', async () => {
     expectError(await cross('steam', { session_ticket: b64('sim-steam-a') }), 'missingParameter', 'app_id');
     expectError(await cross('steam', { session_ticket: 'not base64!', app_id: '480' }), 'invalidParameter', 'session_ticket');
     expectError(await cross('steam', { session_ticket: b64('sim-steam-a'), app_id: '1' }), 'socialTokenRejected');
     expectError(await cross('xbox', {}), 'missingParameter', 'session_ticket');
-    expectError(await cross('epicgames', { code: 'sim-epicgames-a' }), 'missingParameter', 'deployment_id');
+    // The page never calls deployment_id required: without one the code alone signs the user in.
+    assert.equal((await cross('epicgames', { code: `sim-epicgames-${uid()}`, is_redirect: 'false' })).status, 200);
     expectError(await cross('epicgames', { deployment_id: 'sim-deployment-0001' }), 'missingParameter', 'code');
     expectError(await cross('epicgames', { code: 'sim-epicgames-a', deployment_id: 'other' }), 'socialTokenRejected');
     expectError(await cross('playstation', steam('a')), 'unknownProvider');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { request as playwrightRequest, type APIRequestContext } from '@playwright/test';
-import { ApiClient, attachmentBody, renderExchange, type CallOptions, type ExchangeSink } from '../lib/api-client.ts';
+import { ApiClient, attachmentBody, renderExchange, reportProblem, type CallOptions, type ExchangeSink } from '../lib/api-client.ts';
 import { curlBody } from '../lib/curl.ts';
 import { DataBuilder, MALFORMED_JSON_BODIES, seededFaker } from '../lib/data-builders.ts';
 import type { Exchange } from '../lib/exchange.ts';
@@ -122,6 +122,20 @@ describe('generated junk in JSON bodies (conformance/generated-input.spec.ts sen
       proved.generated++;
     });
   }
+});
+
+test('the always-on report check fails a request whose cURL line or attachment would show other bytes', async () => {
+  const body = MALFORMED_JSON_BODIES[0]!;
+  const probe = `p${++probes}`;
+  const x = await new ApiClient(context, profile, new ListSink()).call('jwtLogin', { provider: 'facebook', query: { projectId: profile.projectId, probe }, raw: body.bytes });
+  const redactor = new Redactor(x.secrets);
+  assert.equal(reportProblem(x, redactor), null);
+  // What the report showed before the fix while the wire carried a JSON string literal: the two must not pass as equal.
+  const rewritten = { ...x, request: { ...x.request, body: Buffer.from(JSON.stringify(body.bytes.toString('utf8')), 'utf8') } };
+  assert.match(reportProblem(rewritten, redactor) ?? '', /the cURL line does not show the body sent/);
+  const invalid = MALFORMED_JSON_BODIES.find((b) => b.title === 'invalid UTF-8')!;
+  const placeholder = { ...x, request: { ...x.request, body: invalid.bytes }, curl: x.curl.replace(/ --data-raw .*$/, '') };
+  assert.match(reportProblem(placeholder, redactor) ?? '', /the cURL line does not show the body sent \(no body in it\)/);
 });
 
 test('the suites send no negative body but through the byte catalogue or the client\'s JSON path', () => {

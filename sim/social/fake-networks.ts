@@ -12,7 +12,9 @@ import { EPIC_DEPLOYMENT_IDS, STEAM_APP_IDS } from '../seed.ts';
  *                    wechat also openid `sim-openid-<uid>`
  *   steam            session ticket whose Base64 decodes to `sim-steam-<uid>`, app_id one of STEAM_APP_IDS
  *   xbox             session ticket whose Base64 decodes to `sim-xbox-<uid>`
- *   epicgames        code `sim-epicgames-<uid>`, deployment_id one of EPIC_DEPLOYMENT_IDS
+ *   epicgames        code `sim-epicgames-<uid>`; a deployment_id, when given, one of EPIC_DEPLOYMENT_IDS (the page
+ *                    does not make it required; "If the deployment is not public, only users who have been
+ *                    entitled will be able to log in": an unknown deployment lets nobody in)
  * A uid starting with `outage` answers 503 and one starting with `slow` answers after `slowMs`: the upstream
  * failures a conformance test can ask for without a switch.
  */
@@ -65,7 +67,7 @@ function accountOf(provider: string, req: VerifyRequest): string | undefined {
     case 'xbox':
       return own(decodeTicket(req.ticket), 'sim-xbox');
     case 'epicgames':
-      return req.deployment_id !== undefined && EPIC_DEPLOYMENT_IDS.includes(req.deployment_id) ? own(req.code, 'sim-epicgames') : undefined;
+      return req.deployment_id === undefined || EPIC_DEPLOYMENT_IDS.includes(req.deployment_id) ? own(req.code, 'sim-epicgames') : undefined;
     default: {
       const uid = own(req.access_token, `sim-${provider}`);
       if (uid === undefined) return undefined;
