@@ -75,13 +75,14 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       return found!;
     });
   },
-  ownAccount: async ({ profile, secrets }, use) => {
+  ownAccount: async ({ profile, secrets }, use, testInfo) => {
     const releases: (() => Promise<void>)[] = [];
     try {
       await use(async (provider) => {
         let found = mintAccount(profile, provider);
         if (!found) {
-          const lease = await leaseLogoutAccount(profile, provider);
+          // Time spent waiting for another test to free the account is given back to this test.
+          const lease = await leaseLogoutAccount(profile, provider, (ms) => testInfo.setTimeout(testInfo.timeout + ms));
           if ('reason' in lease) test.skip(true, lease.reason);
           else {
             releases.push(lease.release);

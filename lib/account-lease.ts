@@ -117,15 +117,22 @@ export interface Lease<T> {
 
 /**
  * Holds one of `candidates` for this test alone, across workers: the first free one, else waits for one (the
- * holders are tests of a few seconds). Fails after `timeoutMs`, naming what it waited for.
+ * holders are single tests). Fails after `timeoutMs`, naming what it waited for. `waited` hears how long it
+ * waited, so the caller can give the test that time back (waiting for a lease is not the server being slow).
  */
-export async function leaseExclusive<T extends Account>(profile: TargetProfile, provider: string, candidates: readonly T[], timeoutMs = 20_000): Promise<Lease<T>> {
-  const deadline = Date.now() + timeoutMs;
+export async function leaseExclusive<T extends Account>(
+  profile: TargetProfile, provider: string, candidates: readonly T[], timeoutMs = 120_000, waited?: (ms: number) => void,
+): Promise<Lease<T>> {
+  const start = Date.now();
+  const deadline = start + timeoutMs;
   for (;;) {
     for (const account of candidates) {
       // A test may hold a lease for longer than a minute: only a dead holder makes one stale.
       const release = await tryFileLock(`account ${targetKey(profile)} ${accountKey(provider, account)}`, { staleMs: 30 * 60_000 });
-      if (release) return { account, release };
+      if (release) {
+        if (Date.now() > start) waited?.(Date.now() - start);
+        return { account, release };
+      }
     }
     if (Date.now() > deadline) {
       throw new Error(`every ${provider} account that tests may sign out (${candidates.length}) of target "${profile.name}" was still held by another test after ${timeoutMs} ms`);

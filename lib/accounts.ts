@@ -45,7 +45,7 @@ export const isPlatform = isCrossAuthPlatform;
  * the reason there is none. Never the provider's first account: that one is shared by the tests that expect their
  * sessions to stay active (with_logout=0, GET /users/me after a sign-in), which a concurrent sign-out would break.
  */
-export async function leaseLogoutAccount(profile: TargetProfile, provider: string): Promise<Lease<Account> | { reason: string }> {
+export async function leaseLogoutAccount(profile: TargetProfile, provider: string, waited?: (ms: number) => void): Promise<Lease<Account> | { reason: string }> {
   if (!profile.intrusive.logoutSharedAccounts) {
     return { reason: `with_logout=1 would sign out a shared ${provider} account of "${profile.name}"; set intrusive.logoutSharedAccounts to allow it` };
   }
@@ -56,15 +56,24 @@ export async function leaseLogoutAccount(profile: TargetProfile, provider: strin
         `credentials.${provider}, and the first is shared by tests that expect their sessions to stay active; list a second one`,
     };
   }
-  return leaseExclusive(profile, provider, list.slice(1));
+  return leaseExclusive(profile, provider, list.slice(1), undefined, waited);
 }
 
 export class Accounts {
   private readonly leases: Release[] = [];
   private defaultUsed: string | undefined;
 
-  /** `test` names the test in the record of consumed accounts; `shard` is Playwright's --shard of this run. */
-  constructor(private readonly profile: TargetProfile, private readonly skip: Skip, private readonly test = '', private readonly shard: Shard | null = null) {}
+  /**
+   * `test` names the test in the record of consumed accounts; `shard` is Playwright's --shard of this run; `waited`
+   * hears how long a lease kept the test waiting (the fixture adds it to the test's timeout).
+   */
+  constructor(
+    private readonly profile: TargetProfile,
+    private readonly skip: Skip,
+    private readonly test = '',
+    private readonly shard: Shard | null = null,
+    private readonly waited?: (ms: number) => void,
+  ) {}
 
   private missing(provider: string, what: string): never {
     const reason = `no ${what} for ${provider} in target profile "${this.profile.name}"`;
@@ -89,7 +98,7 @@ export class Accounts {
    */
   async ownSocial(provider: string): Promise<SocialAccount> {
     if (canMint(this.profile, provider)) return mintAccount(this.profile, provider) as SocialAccount;
-    const lease = await leaseLogoutAccount(this.profile, provider);
+    const lease = await leaseLogoutAccount(this.profile, provider, this.waited);
     if ('reason' in lease) return this.skip(lease.reason);
     this.leases.push(lease.release);
     return lease.account as SocialAccount;

@@ -105,7 +105,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const accounts = new Accounts(profile, (reason) => {
       testInfo.skip(true, reason);
       throw new Error('unreachable: skip() throws');
-    }, testInfo.titlePath.join(' › '), testInfo.config.shard);
+    }, testInfo.titlePath.join(' › '), testInfo.config.shard, (ms) => testInfo.setTimeout(testInfo.timeout + ms));
     try {
       await use(accounts);
     } finally {

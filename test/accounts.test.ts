@@ -135,7 +135,8 @@ test('with_logout=1 accounts: never the shared first one, one test at a time, on
   assert.deepEqual(new Set([a.accessToken, b.accessToken]), new Set(['fb-2', 'fb-3']), 'two holders, two accounts, neither the shared one');
   assert.equal(t1.anySocial().account.accessToken, 'fb-shared', 'tests that keep sessions use the first');
   // A third test waits for a holder to end, then gets its account.
-  const t3 = new Accounts(three, skip);
+  let waitedMs = 0;
+  const t3 = new Accounts(three, skip, 'third', null, (ms) => { waitedMs += ms; });
   let third: string | undefined;
   const waiting = t3.ownSocial('facebook').then((x) => { third = x.accessToken; });
   await new Promise((r) => setTimeout(r, 200));
@@ -143,6 +144,7 @@ test('with_logout=1 accounts: never the shared first one, one test at a time, on
   await t2.release();
   await waiting;
   assert.equal(third, b.accessToken);
+  assert.ok(waitedMs >= 150, `the wait is reported (to be given back to the test's timeout): ${waitedMs} ms`);
   await Promise.all([t1.release(), t3.release()]);
 
   const one = remoteIn({ intrusive: { rateLimit: false, logoutSharedAccounts: true } });
