@@ -110,6 +110,10 @@ export interface WireStyle {
   /** Content-Encoding: gzip when the request's Accept-Encoding allows it. */
   gzip?: boolean;
   json?: (body: unknown) => string;
+  /** Rewrites the JSON text (escaping), after `json` made it. */
+  jsonText?: (text: string) => string;
+  /** Connection: close on every answer (Node then closes the socket after it). */
+  connectionClose?: boolean;
 }
 
 const PLAIN: WireStyle = {};
@@ -130,6 +134,7 @@ export function send(res: ServerResponse, answer: Answer, wire: WireStyle = PLAI
   if (answer.rawBody !== undefined) payload = answer.rawBody;
   else if (answer.body !== undefined) {
     payload = (wire.json ?? JSON.stringify)(answer.body);
+    if (wire.jsonText) payload = wire.jsonText(payload);
     headers['content-type'] ??= wire.contentType ?? JSON_TYPE;
   }
   if (payload !== undefined && wire.gzip && acceptsGzip(req)) {
@@ -137,6 +142,7 @@ export function send(res: ServerResponse, answer: Answer, wire: WireStyle = PLAI
     headers['content-encoding'] = 'gzip';
     headers.vary = headers.vary ? `${headers.vary}, Accept-Encoding` : 'Accept-Encoding';
   }
+  if (wire.connectionClose) headers.connection = 'close';
   if (!wire.chunked || payload === undefined) headers['content-length'] = String(payload === undefined ? 0 : Buffer.byteLength(payload));
   let entries = Object.entries(headers);
   if (wire.reverseHeaders) entries = entries.reverse();

@@ -80,9 +80,9 @@ export function httpDateIn(seconds: number, nowMs = Date.now()): string {
 
 const titleCase = (name: string): string => name.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => `${dash}${c.toUpperCase()}`);
 
-/** PHP's json_encode by default: `/` escaped as `\/`, every non-ASCII character as `\uXXXX`. */
-function phpJson(body: unknown): string {
-  return JSON.stringify(body).replace(/\//g, '\\/').replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+/** PHP's json_encode by default: `/` escaped as `\/`, every non-ASCII character as `\uXXXX` (applied to JSON text). */
+function phpJson(text: string): string {
+  return text.replace(/\//g, '\\/').replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export const QUIRK_ISSUER = 'https://auth.login-staging.example';
@@ -206,6 +206,19 @@ export const QUIRKS: Record<string, Quirk> = {
     }),
   },
 
+  'jwt-scope-as-array': {
+    description: 'the scope claim is a JSON array of the scope values rather than one space-separated string',
+    allowedBy: 'The page says of unknown scope values only "The Xsolla Login server does not process these values, but returns them in the received JWT." and never gives the claim\'s form.',
+    area: 'jwt',
+    e2e: false,
+    rules: (inner) => ({
+      jwtClaims: (claims) => {
+        const shaped = inner.jwtClaims(claims);
+        return typeof shaped.scope === 'string' ? { ...shaped, scope: shaped.scope.split(' ').filter(Boolean) } : shaped;
+      },
+    }),
+  },
+
   // ── the login URL ─────────────────────────────────────────────────────────────────────────────────────
   'redirect-uri-with-query': {
     description: 'the registered redirect URIs carry a query of their own (…/callback?src=game); login_url and Location keep it and add code and state',
@@ -296,12 +309,26 @@ export const QUIRKS: Record<string, Quirk> = {
     e2e: true,
     wire: { gzip: true },
   },
+  'connection-close': {
+    description: 'every answer says Connection: close and the server closes the connection after it (no keep-alive)',
+    allowedBy: 'RFC 9112 §9.6: a server that does not want to keep a connection open sends "close" and closes it; clients must open a new one.',
+    area: 'headers',
+    e2e: true,
+    wire: { connectionClose: true },
+  },
+  'pretty-json': {
+    description: 'JSON bodies are pretty-printed (two-space indent, a newline at the end)',
+    allowedBy: 'RFC 8259 §2: "Insignificant whitespace is allowed before or after any of the six structural characters."',
+    area: 'encoding',
+    e2e: true,
+    wire: { json: (body) => `${JSON.stringify(body, null, 2)}\n` },
+  },
   'php-style-json': {
     description: 'JSON bodies escape "/" as "\\/" and every non-ASCII character as \\uXXXX (as PHP\'s json_encode does by default)',
     allowedBy: 'RFC 8259 §7: "Any character may be escaped", including "\\/" for the solidus.',
     area: 'encoding',
     e2e: true,
-    wire: { json: phpJson },
+    wire: { jsonText: phpJson },
   },
   'retry-after-http-date': {
     description: 'the 429 gives Retry-After as an HTTP date (IMF-fixdate) rather than seconds',
@@ -354,12 +381,12 @@ export const QUIRKS: Record<string, Quirk> = {
     }),
   },
   'latency-jitter': {
-    description: 'every answer of the documented endpoints and the flow calls waits 0–150 ms at random (answers arrive out of order)',
+    description: 'every answer of the documented endpoints and the flow calls waits 0–100 ms at random (answers arrive out of order)',
     allowedBy: 'The pages say what an answer carries ("Response 200 fields (application/json)"), never how soon; concurrent requests on separate connections (RFC 9112 §9.3) may complete in any order.',
     area: 'timing',
     e2e: true,
     transform: async (answer, route) => {
-      if (route !== 'other') await new Promise((resolve) => setTimeout(resolve, Math.random() * 150).unref());
+      if (route !== 'other') await new Promise((resolve) => setTimeout(resolve, Math.random() * 100).unref());
       return answer;
     },
   },
