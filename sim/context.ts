@@ -27,6 +27,8 @@ export interface SimOptions {
   jwtAlgorithm: 'HS256' | 'RS256' | 'ES256';
   /** The `iss` of every Login JWT. */
   jwtIssuer: string;
+  /** How authorization codes are written: URL-safe Base64, or standard Base64 (`+`, `/`, `=`, percent-encoded in URLs). */
+  codeEncoding: 'base64url' | 'base64';
 }
 
 export const DEFAULT_OPTIONS: SimOptions = {
@@ -46,6 +48,7 @@ export const DEFAULT_OPTIONS: SimOptions = {
   quirks: [],
   jwtAlgorithm: 'HS256',
   jwtIssuer: ISSUER,
+  codeEncoding: 'base64url',
 };
 
 /** What every route handler works with. */

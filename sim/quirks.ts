@@ -251,6 +251,13 @@ export const QUIRKS: Record<string, Quirk> = {
     e2e: true,
     rules: (inner) => ({ loginUrl: (redirect, code, state) => withQueryValue(inner.loginUrl(redirect, code, state), 'state', encodeEverything(state)) }),
   },
+  'code-with-reserved-characters': {
+    description: 'authorization codes are standard Base64 (with "+", "/" and "="), percent-encoded in login_url and Location',
+    allowedBy: 'The page: "The code parameter is the user authentication code which must be exchanged to a JWT." and nothing on its alphabet; RFC 6749 §4.1.2 leaves the code opaque, and Appendix B has it form-encoded in the query.',
+    area: 'login-url',
+    e2e: true,
+    options: { codeEncoding: 'base64' },
+  },
   'login-url-iss-param': {
     description: 'login_url and Location also carry the issuer identifier, iss=<issuer> (RFC 9207)',
     allowedBy: 'The page: "URL generated from the redirect_uri with additional parameters."; RFC 9207 §2 adds the iss parameter to the authorization response.',
