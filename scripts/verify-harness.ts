@@ -342,6 +342,11 @@ async function main(): Promise<void> {
     if (passed === 0 && errors.length === 0) process.stdout.write('    run error: no test passed, so the run proves nothing\n');
   }
   if (quirkResults.length === 0) process.stdout.write('  (none selected)\n');
+  else {
+    // What the quirks cost: the conformance runs share the pool with the defects, the browser runs come after it.
+    const stageSeconds = (test: (stage: string) => boolean) => Math.round(quirkResults.reduce((sum, r) => sum + r.stages.filter((x) => test(x.stage)).reduce((a, x) => a + x.outcome.seconds, 0), 0));
+    process.stdout.write(`  quirk runs: ${stageSeconds((x) => x.startsWith('conformance'))} s of conformance run time (${jobs} runs at a time), ${stageSeconds((x) => x.startsWith('e2e'))} s of browser runs, ${stageSeconds((x) => x.startsWith('k6'))} s of k6\n`);
+  }
   const quirkCount = quirksCovered(quirkResults.map((r) => r.quirk!));
 
   const summary = {
