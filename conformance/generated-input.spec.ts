@@ -18,7 +18,8 @@ import { baseQuery } from './oauth-entries.ts';
 
 const profile = targetProfile();
 const VALUES_PER_PARAMETER = 4;
-const social = profile.providers.find((p) => !isPlatform(p)) ?? 'facebook';
+// Provider-independent parameters go with the profile's defaultProvider (one with accounts).
+const social = profile.defaultProvider ?? profile.providers.find((p) => !isPlatform(p)) ?? 'facebook';
 const client = profile.oauth.singleRedirect;
 const registered = new Set([...profile.oauth.singleRedirect.redirectUris, ...profile.oauth.multiRedirect.redirectUris]);
 const knownClientIds = new Set([profile.oauth.singleRedirect, profile.oauth.multiRedirect, profile.rateLimit?.client].filter(Boolean).map((c) => String(c!.clientId)));

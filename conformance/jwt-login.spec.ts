@@ -1,5 +1,6 @@
 import { isPlatform, socialBody } from '../lib/accounts.ts';
 import { canMint, profileAccount } from '../lib/credentials.ts';
+import { MALFORMED_JSON_BODIES } from '../lib/data-builders.ts';
 import type { SocialAccount } from '../lib/profile.ts';
 import { expect, targetProfile, test } from '../lib/fixtures.ts';
 import { decodeLoginJwt } from '../lib/jwt.ts';
@@ -122,18 +123,12 @@ test.describe('[JWT] login_with_token: access_token', () => {
 });
 
 test.describe('[JWT] login_with_token: request body and path', () => {
-  const malformed = [
-    { title: 'truncated JSON', raw: '{"access_token": "abc' },
-    { title: 'a trailing comma', raw: '{"access_token": "abc",}' },
-    { title: 'single quotes', raw: "{'access_token': 'abc'}" },
-    { title: 'not JSON at all', raw: 'access_token=abc' },
-    { title: 'invalid UTF-8', raw: Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]) },
-  ];
-  for (const c of malformed) {
-    test(`a malformed JSON body (${c.title}) is refused, never a 5xx`, async ({ api, accounts, report }) => {
+  // The bodies are bytes (lib/data-builders.ts): a string would be re-serialised by Playwright into valid JSON.
+  for (const body of MALFORMED_JSON_BODIES) {
+    test(`a malformed JSON body (${body.title}) is refused, never a 5xx`, async ({ api, accounts, report }) => {
       await report.describe({ endpoint, feature: 'the body is application/json', story: 'any', source: ERROR_BODY_SOURCE, covers: ['body.access_token'], expectation: true });
       const { provider } = accounts.anySocial();
-      const x = await api.call(endpoint, { provider, query: { projectId: profile.projectId }, raw: c.raw, contentType: 'application/json' });
+      const x = await api.call(endpoint, { provider, query: { projectId: profile.projectId }, raw: body.bytes, contentType: body.contentType });
       await expect(x).toBeRejected('the body is not JSON');
       await expect(x).toMatchExpectation('malformedBody');
     });

@@ -22,9 +22,9 @@ export function baseQuery(client: OAuthClient, state: string, redirectUri: strin
   return { client_id: String(client.clientId), response_type: 'code', state, redirect_uri: redirectUri };
 }
 
-/** The first social provider of the matrix and the first cross_auth platform the profile has accounts for. */
+/** The profile's defaultProvider and the first cross_auth platform the profile has accounts for. */
 export function entries(profile: TargetProfile, api: ApiClient, accounts: Accounts): { oauthLogin: OAuthEntry; crossAuth: OAuthEntry } {
-  const social = profile.providers.find((p) => !isPlatform(p)) ?? 'facebook';
+  const social = profile.defaultProvider ?? profile.providers.find((p) => !isPlatform(p)) ?? 'facebook';
   const platform: CrossAuthPlatform =
     CROSS_AUTH_PLATFORMS.find((p) => profile.credentialTemplates[p] !== undefined || (profile.credentials[p]?.length ?? 0) > 0) ?? 'steam';
   return {

@@ -1,4 +1,5 @@
 import { isPlatform, socialBody } from '../lib/accounts.ts';
+import { MALFORMED_JSON_BODIES } from '../lib/data-builders.ts';
 import { expect, targetProfile, test } from '../lib/fixtures.ts';
 import { decodeLoginJwt } from '../lib/jwt.ts';
 import { jwtOf } from '../lib/matchers.ts';
@@ -83,11 +84,12 @@ test.describe('[OAuth 2.0] login_with_token: request body', () => {
     await expect(x).toMatchExpectation('socialTokenRejected');
   });
 
-  for (const raw of ['{"access_token": ', '{"access_token": "a" "b"}']) {
-    test(`a malformed JSON body ${JSON.stringify(raw)} is refused, never a 5xx`, async ({ api, accounts, data, report }) => {
+  // The bodies are bytes (lib/data-builders.ts): a string would be re-serialised by Playwright into valid JSON.
+  for (const body of MALFORMED_JSON_BODIES) {
+    test(`a malformed JSON body (${body.title}) is refused, never a 5xx`, async ({ api, accounts, data, report }) => {
       await report.describe({ endpoint, feature: 'the body is application/json', story: 'any', source: ERROR_BODY_SOURCE, covers: ['body.access_token'], expectation: true });
       const { provider } = accounts.anySocial();
-      const x = await api.call(endpoint, { provider, query: baseQuery(client, data.validState()), raw });
+      const x = await api.call(endpoint, { provider, query: baseQuery(client, data.validState()), raw: body.bytes, contentType: body.contentType });
       await expect(x).toBeRejected('the body is not JSON');
       await expect(x).toMatchExpectation('malformedBody');
     });

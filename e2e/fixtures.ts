@@ -1,7 +1,8 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import * as allure from 'allure-js-commons';
 import { findChromium } from '../lib/chromium.ts';
-import { accountFor, canMint } from '../lib/credentials.ts';
+import { leaseLogoutAccount } from '../lib/accounts.ts';
+import { accountFor, mintAccount } from '../lib/credentials.ts';
 import { loadProfile, profilePathFromEnv, type Account, type TargetProfile } from '../lib/profile.ts';
 import { Redactor } from '../lib/redact.ts';
 import { DOCUMENTS, ENDPOINTS, type EndpointId, type Source } from '../contract/index.ts';
@@ -32,8 +33,16 @@ interface TestFixtures {
   note: (name: string, text: string) => Promise<void>;
   /** The profile's secrets plus every value of the accounts the test took: what attachments redact. */
   secrets: string[];
-  /** A fresh (or the profile's) account for a provider; skips the test with the reason when the target has none. */
+  /**
+   * A fresh account, or the profile's first (shared: no test signs it out) for a provider; skips the test with the
+   * reason when the target has none.
+   */
   account: (provider: string) => Account;
+  /**
+   * An account this test may sign out everywhere (with_logout=1), held by it alone until it ends: a fresh one, or
+   * one of the profile's accounts after the first (lib/accounts.ts: leaseLogoutAccount); skips with the reason.
+   */
+  ownAccount: (provider: string) => Promise<Account>;
 }
 
 interface WorkerFixtures {
@@ -66,6 +75,26 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       return found!;
     });
   },
+  ownAccount: async ({ profile, secrets }, use) => {
+    const releases: (() => Promise<void>)[] = [];
+    try {
+      await use(async (provider) => {
+        let found = mintAccount(profile, provider);
+        if (!found) {
+          const lease = await leaseLogoutAccount(profile, provider);
+          if ('reason' in lease) test.skip(true, lease.reason);
+          else {
+            releases.push(lease.release);
+            found = lease.account;
+          }
+        }
+        secrets.push(...Object.values(found!).filter((v): v is string => typeof v === 'string'));
+        return found!;
+      });
+    } finally {
+      await Promise.all(releases.map((release) => release()));
+    }
+  },
   describeFlow: async ({ profile }, use) => {
     await use(async (flow) => {
       const doc = DOCUMENTS[flow.source.doc];
@@ -97,13 +126,6 @@ export { expect };
 /** Skips a flow that needs the browser to land on a local callback page when the target registered none. */
 export function requireClientApp(plan: ClientAppPlanResult): asserts plan is Extract<ClientAppPlanResult, { ok: true }> {
   if (!plan.ok) test.skip(true, plan.reason);
-}
-
-/** Tests that change a shared account's sessions only run where accounts are minted or the profile allows it. */
-export function requireLogoutAllowed(profile: TargetProfile, provider: string): void {
-  if (!canMint(profile, provider) && !profile.intrusive.logoutSharedAccounts) {
-    test.skip(true, `with_logout=1 would sign out the shared ${provider} account of target "${profile.name}"; set intrusive.logoutSharedAccounts to allow it`);
-  }
 }
 
 /** Fills the visible credential fields of a page's form from an account. */

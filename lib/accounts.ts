@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { isCrossAuthPlatform, type CrossAuthPlatform } from '../contract/index.ts';
+import { leaseExclusive, takeUnused, type Lease, type Shard } from './account-lease.ts';
 import { canMint, mintAccount, profileAccount } from './credentials.ts';
-import type { PlatformAccount, SocialAccount, TargetProfile } from './profile.ts';
+import type { Release } from './file-lock.ts';
+import type { Account, PlatformAccount, SocialAccount, TargetProfile } from './profile.ts';
 
 /**
  * Accounts for a test and how they go on the wire. On a target that can mint accounts (the simulator) every
  * call gives a fresh one, so parallel tests never share a user; on a real target the profile's accounts are
  * used, and a test whose provider has none is skipped with that reason (never silently, never on the simulator).
+ * On a real target, accounts a test uses up or signs out are handed out exclusively (lib/account-lease.ts).
  */
 
 export type Skip = (reason: string) => never;
@@ -37,10 +40,31 @@ export function platformQuery(account: PlatformAccount): Record<string, string> 
 
 export const isPlatform = isCrossAuthPlatform;
 
-export class Accounts {
-  private readonly newUsersTaken = new Map<string, number>();
+/**
+ * A profile account of `provider` that this test may sign out everywhere (with_logout=1), leased to it alone, or
+ * the reason there is none. Never the provider's first account: that one is shared by the tests that expect their
+ * sessions to stay active (with_logout=0, GET /users/me after a sign-in), which a concurrent sign-out would break.
+ */
+export async function leaseLogoutAccount(profile: TargetProfile, provider: string): Promise<Lease<Account> | { reason: string }> {
+  if (!profile.intrusive.logoutSharedAccounts) {
+    return { reason: `with_logout=1 would sign out a shared ${provider} account of "${profile.name}"; set intrusive.logoutSharedAccounts to allow it` };
+  }
+  const list = profile.credentials[provider] ?? [];
+  if (list.length < 2) {
+    return {
+      reason: `with_logout=1 needs a ${provider} account that only such tests use: target "${profile.name}" lists ${list.length} under ` +
+        `credentials.${provider}, and the first is shared by tests that expect their sessions to stay active; list a second one`,
+    };
+  }
+  return leaseExclusive(profile, provider, list.slice(1));
+}
 
-  constructor(private readonly profile: TargetProfile, private readonly skip: Skip) {}
+export class Accounts {
+  private readonly leases: Release[] = [];
+  private defaultUsed: string | undefined;
+
+  /** `test` names the test in the record of consumed accounts; `shard` is Playwright's --shard of this run. */
+  constructor(private readonly profile: TargetProfile, private readonly skip: Skip, private readonly test = '', private readonly shard: Shard | null = null) {}
 
   private missing(provider: string, what: string): never {
     const reason = `no ${what} for ${provider} in target profile "${this.profile.name}"`;
@@ -49,31 +73,42 @@ export class Accounts {
     return this.skip(reason);
   }
 
-  /** A social account (fresh when the target can mint one); skips on a real target without one. */
+  /**
+   * A social account (fresh when the target can mint one). On a real target it is the provider's FIRST account,
+   * which every test shares and no test signs out (with_logout=1 takes the others: see ownSocial).
+   */
   social(provider: string): SocialAccount {
     const account = canMint(this.profile, provider) ? mintAccount(this.profile, provider) : profileAccount(this.profile, provider);
     return (account as SocialAccount | undefined) ?? this.missing(provider, 'credentials');
   }
 
   /**
-   * An account this test may sign out everywhere (with_logout=1): a minted one, or a profile account when the
-   * profile allows logging out shared accounts.
+   * An account this test may sign out everywhere (with_logout=1), held by this test alone until it ends: a minted
+   * one, or, when the profile allows logging out its accounts, one of the provider's accounts after the first (the
+   * first is shared by tests that expect their sessions to stay active, so it is never signed out).
    */
-  ownSocial(provider: string): SocialAccount {
+  async ownSocial(provider: string): Promise<SocialAccount> {
     if (canMint(this.profile, provider)) return mintAccount(this.profile, provider) as SocialAccount;
-    if (!this.profile.intrusive.logoutSharedAccounts) {
-      return this.skip(`with_logout=1 would sign out a shared ${provider} account of "${this.profile.name}"; set intrusive.logoutSharedAccounts to allow it`);
-    }
-    return (profileAccount(this.profile, provider) as SocialAccount | undefined) ?? this.missing(provider, 'credentials');
+    const lease = await leaseLogoutAccount(this.profile, provider);
+    if ('reason' in lease) return this.skip(lease.reason);
+    this.leases.push(lease.release);
+    return lease.account as SocialAccount;
   }
 
-  /** A provider of the profile's matrix this test can sign in with, for rules that do not depend on the provider. */
+  /**
+   * The provider and shared account of tests whose rule does not depend on the provider: the profile's
+   * defaultProvider (or the first provider of `providers` with accounts), recorded for the report.
+   */
   anySocial(): { provider: string; account: SocialAccount } {
-    for (const provider of this.profile.providers) {
-      if (isPlatform(provider)) continue;
-      if (canMint(this.profile, provider) || profileAccount(this.profile, provider)) return { provider, account: this.social(provider) };
-    }
-    return this.missing('any provider', 'social credentials');
+    const provider = this.profile.defaultProvider;
+    if (provider === undefined) return this.missing('any provider', 'social credentials');
+    this.defaultUsed = provider;
+    return { provider, account: this.social(provider) };
+  }
+
+  /** The provider anySocial() chose in this test, if it was called (the report shows it). */
+  get defaultProviderUsed(): string | undefined {
+    return this.defaultUsed;
   }
 
   /** A platform account that may already have a Login user. */
@@ -82,13 +117,19 @@ export class Accounts {
     return (account as PlatformAccount | undefined) ?? this.missing(platform, 'credentials');
   }
 
-  /** A platform account that has never signed in to the project (used once: signing in creates the user). */
-  newPlatformUser(platform: CrossAuthPlatform): PlatformAccount {
+  /**
+   * A platform account that has never signed in to the project, for this test alone (signing in creates the user,
+   * so it is new once): minted, or the first of the profile's newPlatformUsers no test of any run has taken.
+   */
+  async newPlatformUser(platform: CrossAuthPlatform): Promise<PlatformAccount> {
     if (canMint(this.profile, platform)) return mintAccount(this.profile, platform) as PlatformAccount;
-    const list = this.profile.newPlatformUsers[platform] ?? [];
-    const index = this.newUsersTaken.get(platform) ?? 0;
-    this.newUsersTaken.set(platform, index + 1);
-    return list[index] ?? this.missing(platform, 'unused platform accounts (newPlatformUsers)');
+    const taken = await takeUnused(this.profile, platform, this.profile.newPlatformUsers[platform] ?? [], this.test, 'unused platform accounts (newPlatformUsers)', this.shard);
+    return 'account' in taken ? taken.account : this.skip(taken.reason);
+  }
+
+  /** Ends this test's leases (the fixture calls it when the test ends). */
+  async release(): Promise<void> {
+    await Promise.all(this.leases.splice(0).map((release) => release()));
   }
 
   /** A token the social network refuses. */

@@ -1,10 +1,11 @@
 import type { APIRequestContext } from '@playwright/test';
 import { ENDPOINTS, endpointPath, type EndpointId } from '../contract/index.ts';
 import { describeViolations, pathOf, runChecks, type Check, ALWAYS_ON_CHECKS } from './checks.ts';
-import { renderCurl } from './curl.ts';
+import { curlBody, renderCurl } from './curl.ts';
 import { parseJson, preview, redactAbout, type Exchange, type SentRequest } from './exchange.ts';
 import type { TargetProfile } from './profile.ts';
 import { Redactor, SECRET_FIELD_NAMES } from './redact.ts';
+import { asBytes, bodyText, bytesOfBodyText, firstDifference, reportedBytes } from './wire-body.ts';
 
 /**
  * The suites' HTTP client: Playwright's APIRequestContext (the `request` fixture) addressed at the profile's
@@ -19,10 +20,13 @@ export type Query = Record<string, string | undefined> | ReadonlyArray<readonly 
 export interface CallOptions {
   provider?: string;
   query?: Query;
-  /** Serialised with JSON.stringify and sent as application/json. */
+  /** Serialised with JSON.stringify and sent as application/json (as UTF-8 bytes). */
   json?: unknown;
-  /** Sent byte for byte (malformed JSON, invalid UTF-8), with `contentType` (default application/json). */
-  raw?: string | Buffer;
+  /**
+   * Sent byte for byte (malformed JSON, invalid UTF-8), with `contentType` (default application/json). Give a
+   * Buffer (lib/data-builders.ts MALFORMED_JSON_BODIES); a string is taken as its UTF-8 bytes.
+   */
+  raw?: Buffer | string;
   contentType?: string;
   /** Sent as application/x-www-form-urlencoded. */
   form?: Record<string, string | undefined>;
@@ -94,18 +98,20 @@ export class ApiClient {
   async call(endpoint: EndpointId, options: CallOptions = {}): Promise<Exchange> {
     const method = ENDPOINTS[endpoint].method;
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
-    let body: string | Buffer | undefined;
+    // Every body goes out as a Buffer: Playwright sends a Buffer as it is, but re-serialises a string that does
+    // not parse as JSON when the content type is JSON (a malformed body would arrive as a JSON string literal).
+    let body: Buffer | undefined;
     const secrets = [...(options.secrets ?? []), ...secretsOf(queryPairs(options.query))];
     if (options.json !== undefined) {
-      body = JSON.stringify(options.json);
+      body = Buffer.from(JSON.stringify(options.json), 'utf8');
       headers['content-type'] ??= 'application/json';
       if (options.json !== null && typeof options.json === 'object') secrets.push(...secretsOf(Object.entries(options.json)));
     } else if (options.raw !== undefined) {
-      body = options.raw;
+      body = asBytes(options.raw);
       headers['content-type'] ??= options.contentType ?? 'application/json';
     } else if (options.form !== undefined) {
       const form = new URLSearchParams(Object.entries(options.form).filter((e): e is [string, string] => e[1] !== undefined));
-      body = form.toString();
+      body = Buffer.from(form.toString(), 'utf8');
       headers['content-type'] ??= 'application/x-www-form-urlencoded';
       secrets.push(...secretsOf(form.entries()));
     }
@@ -148,6 +154,8 @@ export class ApiClient {
     };
     this.exchanges.push(exchange);
     await this.sink.exchange(exchange, redactor);
+    const misreported = reportProblem(exchange, redactor);
+    if (misreported) throw new Error(`harness defect: ${misreported}\n  reproduce: ${curl}`);
     const violations = runChecks(exchange, this.checks);
     if (violations.length > 0) throw new Error(redactAbout(exchange, describeViolations(exchange, violations), redactor));
     await this.sink.checked(exchange);
@@ -158,21 +166,42 @@ export class ApiClient {
 /** The exchange as a readable text attachment: request line, headers, body; then the answer. Redacted. */
 export function renderExchange(exchange: Exchange, redactor: Redactor): string {
   const req = exchange.request;
-  const reqBody = req.body === undefined ? '' : typeof req.body === 'string' ? req.body : `<${req.body.length} bytes, not UTF-8>`;
-  const lines = [
-    `${req.method} ${req.url}`,
-    ...Object.entries(req.headers).map(([k, v]) => `${k}: ${v}`),
-    '',
-    reqBody,
-    '',
-    `HTTP ${exchange.status}  (${exchange.elapsedMs} ms)`,
-    ...Object.entries(exchange.headers).map(([k, v]) => `${k}: ${v}`),
-    '',
-    exchange.text,
-    '',
-    `reproduce: ${exchange.curl}`,
-  ];
-  return redactAbout(exchange, lines.join('\n').replace(/^(authorization: \w+ ).*$/gim, '$1[REDACTED]'), redactor);
+  // Each part is redacted on its own: a pattern run over the whole text could reach from a broken request body
+  // (an unterminated `"access_token": "…`) into the answer and swallow it. The body is rendered from the bytes
+  // sent, secrets redacted (lib/wire-body.ts); the cURL line was redacted when it was rendered.
+  const redact = (lines: string[]) => redactAbout(exchange, lines.join('\n').replace(/^(authorization: \w+ ).*$/gim, '$1[REDACTED]'), redactor);
+  const request = redact([`${req.method} ${req.url}`, ...Object.entries(req.headers).map(([k, v]) => `${k}: ${v}`)]);
+  const reqBody = req.body === undefined ? '' : bodyText(reportedBytes(req.body, redactor));
+  const answer = redact([`HTTP ${exchange.status}  (${exchange.elapsedMs} ms)`, ...Object.entries(exchange.headers).map(([k, v]) => `${k}: ${v}`), '', exchange.text]);
+  return [request, '', reqBody, '', answer, '', `reproduce: ${exchange.curl}`].join('\n');
+}
+
+/** The request body an attachment of `renderExchange` shows, as bytes; undefined when it cannot be found. */
+export function attachmentBody(attachment: string, exchange: Exchange): Buffer | undefined {
+  const head = 1 + Object.keys(exchange.request.headers).length + 1; // request line, headers, blank line
+  let at = 0;
+  for (let i = 0; i < head; i++) {
+    at = attachment.indexOf('\n', at) + 1;
+    if (at === 0) return undefined;
+  }
+  const end = attachment.indexOf(`\n\nHTTP ${exchange.status}  (`, at);
+  return end < 0 ? undefined : bytesOfBodyText(attachment.slice(at, end));
+}
+
+/**
+ * The always-on proof that the report shows what went on the wire: the body read back out of the attachment and
+ * out of the cURL line must be the Buffer handed to Playwright, secrets redacted and nothing else changed.
+ * Returns what differs, or null.
+ */
+export function reportProblem(exchange: Exchange, redactor: Redactor): string | null {
+  const sent = exchange.request.body;
+  if (sent === undefined) return curlBody(exchange.curl) === undefined ? null : 'the cURL line carries a body that was not sent';
+  const shown = reportedBytes(sent, redactor);
+  const fromCurl = curlBody(exchange.curl);
+  if (!fromCurl?.equals(shown)) return `the cURL line does not show the body sent (${fromCurl ? firstDifference(fromCurl, shown) : 'no body in it'})`;
+  const fromAttachment = attachmentBody(renderExchange(exchange, redactor), exchange);
+  if (!fromAttachment?.equals(shown)) return `the report attachment does not show the body sent (${fromAttachment ? firstDifference(fromAttachment, shown) : 'no body in it'})`;
+  return null;
 }
 
 export function exchangeTitle(exchange: Exchange): string {

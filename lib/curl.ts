@@ -1,5 +1,6 @@
 import type { Redactor } from './redact.ts';
 import type { SentRequest } from './exchange.ts';
+import { printfEscape, printfUnescape, reportedBytes, utf8Text } from './wire-body.ts';
 
 /**
  * A cURL line that sends the same request: method, URL, headers and the exact body bytes, with secrets
@@ -11,32 +12,27 @@ export function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function asText(body: string | Buffer): string | null {
-  if (typeof body === 'string') return body;
-  try {
-    return utf8.decode(body);
-  } catch {
-    return null;
-  }
-}
-
-/** Bytes that are not valid UTF-8 are written as printf escapes and piped in, so the line stays copyable. */
-function printfEscape(bytes: Buffer): string {
-  let out = '';
-  for (const b of bytes) {
-    if (b >= 0x20 && b < 0x7f && b !== 0x27 && b !== 0x5c && b !== 0x25) out += String.fromCharCode(b);
-    else out += `\\${b.toString(8).padStart(3, '0')}`; // octal: the escape POSIX printf knows
-  }
-  return out;
-}
-
+/**
+ * The body is rendered from the bytes sent (secrets redacted): UTF-8 text as `--data-raw` (sent by curl exactly as
+ * written), anything else as printf escapes piped into `--data-binary @-`, so the line stays copyable.
+ */
 export function renderCurl(request: SentRequest, redactor: Redactor): string {
   const parts = ['curl', '-sS', '-i', '-X', request.method, shellQuote(redactor.text(request.url))];
   for (const [name, value] of Object.entries(redactor.headers(request.headers))) parts.push('-H', shellQuote(`${name}: ${value}`));
   if (request.body === undefined) return parts.join(' ');
-  const text = asText(request.body);
-  if (text !== null) return [...parts, '--data-raw', shellQuote(redactor.text(text))].join(' ');
-  return `printf '${printfEscape(request.body as Buffer)}' | ${[...parts, '--data-binary', '@-'].join(' ')}`;
+  const shown = reportedBytes(request.body, redactor);
+  const text = utf8Text(shown);
+  if (text !== null) return [...parts, '--data-raw', shellQuote(text)].join(' ');
+  return `printf '${printfEscape(shown)}' | ${[...parts, '--data-binary', '@-'].join(' ')}`;
+}
+
+/** The body bytes a cURL line of `renderCurl` sends, or undefined when it sends none (what the report shows, read back). */
+export function curlBody(line: string): Buffer | undefined {
+  const piped = /^printf '([^']*)' \| curl /.exec(line);
+  if (piped) return printfUnescape(piped[1]!);
+  const at = line.indexOf(" --data-raw '");
+  if (at < 0) return undefined;
+  const quoted = line.slice(at + ' --data-raw '.length);
+  if (!/^'(?:[^']|'\\'')*'$/.test(quoted)) throw new Error(`curlBody: --data-raw is not the last, single-quoted argument: ${quoted.slice(0, 80)}`);
+  return Buffer.from(quoted.slice(1, -1).replaceAll(`'\\''`, "'"), 'utf8');
 }

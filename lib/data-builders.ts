@@ -119,3 +119,29 @@ export class DataBuilder {
     ])();
   }
 }
+
+/**
+ * A request body that is not what the pages declare ("Request Body schema: application/json", an object with
+ * `access_token`), as the exact bytes the suites put on the wire. Bytes, never a string: Playwright's request
+ * client re-serialises a string `data` that does not parse as JSON when the content type is JSON (it sends
+ * `"{\"access_token\": ..."`, a valid JSON string literal), so a malformed body given as a string never arrives
+ * malformed. A Buffer is sent as it is. The wire proof (test/wire-bodies.test.ts) sends every body listed here.
+ */
+export interface NegativeBody {
+  title: string;
+  bytes: Buffer;
+  contentType: string;
+}
+
+const utf8Body = (title: string, text: string): NegativeBody => ({ title, bytes: Buffer.from(text, 'utf8'), contentType: 'application/json' });
+
+/** Bodies declared application/json that no JSON parser accepts. */
+export const MALFORMED_JSON_BODIES: readonly NegativeBody[] = [
+  utf8Body('truncated JSON', '{"access_token": "abc'),
+  utf8Body('cut off after the colon', '{"access_token": '),
+  utf8Body('a trailing comma', '{"access_token": "abc",}'),
+  utf8Body('single quotes', "{'access_token': 'abc'}"),
+  utf8Body('two values without a comma', '{"access_token": "a" "b"}'),
+  utf8Body('not JSON at all', 'access_token=abc'),
+  { title: 'invalid UTF-8', bytes: Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]), contentType: 'application/json' },
+];

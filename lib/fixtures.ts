@@ -3,6 +3,7 @@ import * as allure from 'allure-js-commons';
 import type { AnswerCase } from '../contract/index.ts';
 import { Accounts } from './accounts.ts';
 import { ApiClient, exchangeTitle, renderExchange, type ExchangeSink } from './api-client.ts';
+import { ANSWERS_PARAMETER, encodeAnswers } from './drift/answers.ts';
 import { DataBuilder, runSeed, seedFor, seededFaker } from './data-builders.ts';
 import { expect, useExpectations } from './matchers.ts';
 import { loadProfile, profilePathFromEnv, type Expectation, type TargetProfile } from './profile.ts';
@@ -21,6 +22,17 @@ export function targetProfile(): TargetProfile {
   return cachedProfile;
 }
 
+/** The expectation cases the current test looked up (tests of one worker run one at a time). */
+const consultedCases = new Set<AnswerCase>();
+function recordingConsultedCases(cases: Record<AnswerCase, Expectation>): Record<AnswerCase, Expectation> {
+  return new Proxy(cases, {
+    get(target, name, receiver) {
+      if (typeof name === 'string' && name in target) consultedCases.add(name as AnswerCase);
+      return Reflect.get(target, name, receiver) as unknown;
+    },
+  });
+}
+
 export interface Report {
   describe(description: TestDescription): Promise<void>;
   readonly described: boolean;
@@ -33,6 +45,7 @@ interface TestFixtures {
   data: DataBuilder;
   report: Report;
   reportGuard: void;
+  unpinnedGuard: void;
 }
 
 interface WorkerFixtures {
@@ -60,7 +73,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   profile: [
     async ({}, use) => {
       const profile = targetProfile();
-      useExpectations(profile.expectationsPath, profile.expectations);
+      useExpectations(profile.expectationsPath, recordingConsultedCases(profile.expectations));
       await use(profile);
     },
     { scope: 'worker' },
@@ -80,6 +93,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   api: async ({ apiContext, profile }, use, testInfo) => {
     const client = new ApiClient(apiContext, profile, new AllureSink());
     await use(client);
+    // What the target answered, without values, for the run's record (baseline, compare, --learn): hidden in the report.
+    if (client.exchanges.length > 0) await allure.parameter(ANSWERS_PARAMETER, encodeAnswers(client.exchanges), { mode: 'hidden', excluded: true });
     if (testInfo.status !== testInfo.expectedStatus && client.exchanges.length > 0) {
       const lines = client.exchanges.map((x, i) => `# ${i + 1}. ${exchangeTitle(x)}\n${x.curl}`).join('\n\n');
       await allure.attachment('cURL to reproduce', lines, 'text/plain');
@@ -87,15 +102,38 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   },
 
   accounts: async ({ profile }, use, testInfo) => {
-    await use(new Accounts(profile, (reason) => {
+    const accounts = new Accounts(profile, (reason) => {
       testInfo.skip(true, reason);
       throw new Error('unreachable: skip() throws');
-    }));
+    }, testInfo.titlePath.join(' › '), testInfo.config.shard);
+    try {
+      await use(accounts);
+    } finally {
+      await accounts.release();
+    }
+    // Which provider stood in for "any provider" is the profile's choice (defaultProvider): the report shows it.
+    if (accounts.defaultProviderUsed) await allure.parameter('provider', accounts.defaultProviderUsed, { excluded: true });
   },
 
   expectations: async ({ profile }, use) => {
-    await use(profile.expectations);
+    await use(recordingConsultedCases(profile.expectations));
   },
+
+  // A case the target's expectations file does not list is checked against the loose default: the report says so
+  // on each test that relied on one, so QA knows what to pin next.
+  unpinnedGuard: [
+    async ({ profile }, use) => {
+      consultedCases.clear();
+      await use();
+      const unpinned = [...consultedCases].filter((name) => profile.expectations[name].unpinned);
+      if (unpinned.length === 0) return;
+      await allure.tag('unpinned expectation');
+      for (const name of unpinned) {
+        await allure.parameter(`unpinned expectation ${name}`, `status ${profile.expectations[name].status.join('/')}, any code: pin it in ${profile.expectationsPath}`, { excluded: true });
+      }
+    },
+    { auto: true },
+  ],
 
   data: async ({}, use, testInfo) => {
     const run = runSeed();

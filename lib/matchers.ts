@@ -5,6 +5,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { preview, redactAbout, type Exchange } from './exchange.ts';
 import { decodeLoginJwt, type LoginClaims } from './jwt.ts';
 import type { Expectation } from './profile.ts';
+import { noteExpectationCase } from './drift/answers.ts';
 
 /**
  * Domain matchers for exchanges. Every message says what was expected, what came, and the cURL line that
@@ -164,6 +165,8 @@ export const expect = baseExpect.extend({
   toMatchExpectation(x: Exchange, caseName: AnswerCase) {
     if (!activeExpectations) throw new Error('toMatchExpectation: no target expectations registered (use the suites\' test fixtures)');
     const want = activeExpectations.cases[caseName];
+    // The run's record (and --learn) reads which case each answer was checked against.
+    if (!this.isNot) noteExpectationCase(x, caseName);
     const code = errorCode(x);
     // The documented body is the pages' promise; the flow calls they do not describe (token exchange, /users/me)
     // are held to the status and, when the expectations name one, the code.

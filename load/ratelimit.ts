@@ -1,29 +1,33 @@
 import { check } from 'k6';
+import exec from 'k6/execution';
 import http from 'k6/http';
 import { Counter, Rate } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import { rateLimitAnswerProblems } from './lib/checks.ts';
 import { accountFor } from './lib/credentials.ts';
-import { COMMON_OPTIONS, config, elapsedInScenarioMs, nextIteration, requireSecrets, secrets, send, summaryOutputs } from './lib/k6-runtime.ts';
+import { COMMON_OPTIONS, config, elapsedInScenarioMs, executionSegment, nextIteration, requireSecrets, secrets, send, summaryOutputs } from './lib/k6-runtime.ts';
 import { pickProvider } from './lib/mix.ts';
-import {
-  bandOf, DEFAULT_ONSET_OPTIONS, findOnset, generatorShortfall, judgeOnset, LIMITED_METRIC_PREFIX, planDuration, predictedOvershoot, rampPlan,
-  rampSlope, scheduledRate, secondMetricName, SENT_METRIC_PREFIX, seriesFromSummaryMetrics,
-} from './lib/onset.ts';
+import { bandOf, LIMITED_METRIC_PREFIX, planDuration, rampPlan, scheduledRate, searchPlan, secondMetricName, SENT_METRIC_PREFIX, seriesFromSummaryMetrics } from './lib/onset.ts';
+import { rateLimitSection } from './lib/ratelimit-result.ts';
 import { jwtLoginRequest } from './lib/requests.ts';
+import { SearchTally } from './lib/search.ts';
 import type { K6Summary } from './lib/summary.ts';
 
 /**
- * The 429 threshold: a ramping arrival rate from half to one and a half times the expected limit, every
- * request to one rate-limited bucket (the JWT login of one project). Reports the request rate at which 429s
- * begin; thresholds: no 429 below (1 - tolerance) x expected, 429s present above (1 + tolerance) x expected,
- * and every 429 carries the documented error body and Retry-After.
+ * The rate limit of one bucket (the JWT login of one project), measured: a ramping arrival rate past the limit,
+ * every request into that bucket. Reports the sustained limit (what the target lets through per second once it
+ * limits), the burst (how far past the limit it let the ramp go, in requests) and the onset (the offered rate
+ * where 429s begin), and judges the limit. With an expected limit the ramp goes from half to one and a half
+ * times it; without one it searches (doubling up to the profile's load.maxRate, stopping once 429s hold).
+ * Thresholds: every 429 carries the documented error body and Retry-After; with an expected limit, 429s above
+ * (1 + tolerance) x expected, and (judged from the series) none below (1 - tolerance) x expected.
  *   npm run load -- ratelimit --rate 200 --duration 40
  */
 
 if (!config.ratelimit) throw new Error('ratelimit.ts: the run config has no ratelimit section (run it through `npm run load -- ratelimit`)');
 const rl = config.ratelimit;
-const plan = rampPlan(rl.expectedPerSecond, config.durationSeconds);
+const expectedLimit = rl.expectedPerSecond ?? null;
+const plan = expectedLimit !== null ? rampPlan(expectedLimit, config.durationSeconds) : searchPlan(rl.maxRate, config.durationSeconds);
 const seconds = planDuration(plan);
 const providers = config.providers;
 if (providers.length === 0) throw new Error('ratelimit.ts: the config names no social provider');
@@ -45,16 +49,19 @@ export const options: Options = {
       executor: 'ramping-arrival-rate',
       startRate: plan.startRate,
       timeUnit: '1s',
-      // Every VU up front: starting one mid-ramp compiles the script and the rate dips while it does.
-      preAllocatedVUs: config.maxVUs,
+      // Enough VUs up front for answers of 0.2 s at the peak (starting one mid-ramp compiles the script and the
+      // rate dips while it does); k6 adds more up to maxVUs when the target slows down. The search may never
+      // need its top rate, so it starts with fewer.
+      preAllocatedVUs: Math.min(config.maxVUs, expectedLimit !== null ? Math.max(40, Math.ceil(plan.endRate * 0.2)) : 100),
       maxVUs: config.maxVUs,
       stages: plan.stages.map((s) => ({ target: s.target, duration: `${s.seconds}s` })),
       gracefulStop: '5s',
     },
   },
   thresholds: {
-    'ratelimit_429{band:below}': ['rate==0'],
-    'ratelimit_429{band:above}': ['rate>0'],
+    // No 429 below the band is judged in handleSummary from the series (lib/ratelimit-result.ts limitedBelow),
+    // where a stall of the load generator can be told from a target that limits too early.
+    ...(expectedLimit !== null ? { 'ratelimit_429{band:above}': ['rate>0'] } : {}),
     'checks{answer:429}': ['rate==1'],
     // 200 and 429 are the expected answers (responseCallback): any other answer is a failed request, and when
     // they run away the run stops; below the limit every answer must be a 200, so the SLO is strict.
@@ -69,12 +76,14 @@ const expected = http.expectedStatuses(200, 429);
  * Those 429s still count in the series (the onset needs sustained 429s, so they cannot move it).
  */
 const WARMUP_MS = 1000;
+/** The search's stop rule sees only this VU's answers (k6 VUs share no memory); see lib/search.ts. */
+const tally = new SearchTally();
 
 export default function (): void {
   requireSecrets();
   const elapsed = elapsedInScenarioMs();
   const second = Math.floor(elapsed / 1000);
-  const band = elapsed < WARMUP_MS ? 'warmup' : bandOf(scheduledRate(plan, elapsed / 1000), rl.expectedPerSecond, rl.tolerance);
+  const band = elapsed < WARMUP_MS ? 'warmup' : expectedLimit === null ? 'search' : bandOf(scheduledRate(plan, elapsed / 1000), expectedLimit, rl.tolerance);
   const { index, id } = nextIteration();
   const provider = pickProvider(providers, index);
   const spec = jwtLoginRequest(config, provider, accountFor(secrets, provider, id, index)!, rl.projectId);
@@ -90,27 +99,36 @@ export default function (): void {
       '429 carries Retry-After': () => !problems.includes('Retry-After is missing or malformed'),
     }, { answer: '429' });
   }
+  if (expectedLimit === null && elapsed >= WARMUP_MS) {
+    tally.add(second, isLimited);
+    // The search has found the limit once 429s have held long enough to drain a burst and measure: stop
+    // rather than ramp on towards load.maxRate. handleSummary still runs; the runner reads exit code 108
+    // with a summary that says so as a finished search.
+    if (tally.limitHeld(second)) exec.test.abort(`search: 429s held for ${tally.holdSeconds} s at second ${second}, the limit is measured`);
+  }
 }
 
 export function handleSummary(data: K6Summary): Record<string, string> {
   const series = seriesFromSummaryMetrics(data.metrics, seconds);
-  const analysis = findOnset(series, DEFAULT_ONSET_OPTIONS);
-  const allowance = predictedOvershoot(rl.burst ?? 0, rampSlope(plan, rl.expectedPerSecond));
-  const verdict = judgeOnset(analysis, rl.expectedPerSecond, rl.tolerance, allowance, generatorShortfall(series, plan));
-  const onsetLine = analysis.onset
-    ? `429 onset: ${analysis.onset.rate} req/s at second ${analysis.onset.second} (expected ${rl.expectedPerSecond}; accepted once limited: ${analysis.onset.acceptedRate ?? 'n/a'} req/s) ${verdict.ok ? 'ok' : 'FAIL'}`
-    : `429 onset: none seen (expected ${rl.expectedPerSecond} req/s) FAIL`;
-  return summaryOutputs(data, {
-    scenario: `ramping-arrival-rate ${plan.startRate} -> ${plan.endRate} req/s over ${seconds} s, expected limit ${rl.expectedPerSecond} req/s`,
-    ratelimit: {
-      expectedPerSecond: rl.expectedPerSecond,
-      tolerance: rl.tolerance,
-      burst: rl.burst ?? null,
-      plan,
-      series,
-      onset: analysis.onset,
-      firstLimitedSecond: analysis.firstLimitedSecond,
-      verdict,
-    },
-  }, [onsetLine]);
+  const section = rateLimitSection({
+    expectedPerSecond: expectedLimit,
+    tolerance: rl.tolerance,
+    burst: rl.burst ?? null,
+    plan,
+    series,
+    // Second 0 of the series is the start of the scenario, which follows the start of the test closely.
+    startedAtMs: Date.now() - Math.round(data.state?.testRunDurationMs ?? 0),
+    segment: executionSegment(),
+  });
+  const m = section.measured!;
+  const lines = [
+    `sustained limit: ${m.limitPerSecond === null ? 'not measured' : `${m.limitPerSecond} req/s`}${expectedLimit !== null ? ` (expected ${expectedLimit})` : ' (searched, none expected)'} ${section.verdict.ok ? 'ok' : 'FAIL'}`,
+    `burst: ${m.burstRequests === null ? 'n/a' : `${m.burstRequests} requests past the limit`}; 429 onset: ${m.onsetPerSecond === null ? 'none' : `${m.onsetPerSecond} req/s at second ${section.onset!.second}`}`,
+    section.verdict.reason,
+    ...(section.below ? [`${section.below.ok ? 'ok' : 'FAIL'}: ${section.below.reason}`] : []),
+  ];
+  const scenario = expectedLimit !== null
+    ? `ramping-arrival-rate ${plan.startRate} -> ${plan.endRate} req/s over ${seconds} s, expected limit ${expectedLimit} req/s`
+    : `ramping-arrival-rate search ${plan.startRate} -> ${plan.endRate} req/s (doubling) over at most ${seconds} s, no expected limit`;
+  return summaryOutputs(data, { scenario, ratelimit: section }, lines);
 }

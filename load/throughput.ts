@@ -17,7 +17,11 @@ const { latency } = config.slo;
 const CHECK_NAMES = documentedAnswerCheckNames();
 
 const perEndpoint: Record<string, string[]> = {};
-for (const endpoint of Object.keys(traffic.mix)) perEndpoint[`http_req_duration{endpoint:${endpoint}}`] = [`p(95)<${latency.p95}`, `p(99)<${latency.p99}`];
+for (const endpoint of Object.keys(traffic.mix)) {
+  // The profile may set an endpoint's own SLO (load.slo.endpoints); otherwise the common one.
+  const slo = config.slo.endpoints?.[endpoint] ?? latency;
+  perEndpoint[`http_req_duration{endpoint:${endpoint}}`] = [`p(95)<${slo.p95}`, `p(99)<${slo.p99}`];
+}
 
 export const options: Options = {
   ...COMMON_OPTIONS,

@@ -8,6 +8,7 @@ import { REPORT_PATHS } from './report-config.ts';
 import { countResults, writeEnvironment } from './results.ts';
 import { collectGlobalAttachments } from './global-attachments.ts';
 import { formatSummary, stageLines, type StageLine } from './summary.ts';
+import { driftForBuild, type BuildDrift } from './drift/for-build.ts';
 
 /**
  * The report build: from the gathered results (reports/allure-results) and the stages' manifests to the
@@ -88,8 +89,10 @@ export interface BuildResult {
   errors: string[];
 }
 
-export async function buildReport(options: { target?: string; startedAt?: number; env?: NodeJS.ProcessEnv } = {}): Promise<BuildResult> {
+export async function buildReport(options: { target?: string; startedAt?: number; env?: NodeJS.ProcessEnv; drift?: BuildDrift } = {}): Promise<BuildResult> {
   const manifests = readManifests();
+  // What changed since the baseline: written as results before the gate counts them (reports/drift/).
+  const drift = driftForBuild(options.drift ?? {}, mergeEnvironment(manifests), options.env);
   const counts = countResults(REPORT_PATHS.results);
   const gate = evaluateGate(counts);
   const environment = mergeEnvironment(manifests);
@@ -119,7 +122,7 @@ export async function buildReport(options: { target?: string; startedAt?: number
     history: { runs: historyRuns(), path: relative(PROJECT_ROOT, REPORT_PATHS.history) },
     ...(options.startedAt !== undefined ? { seconds: (Date.now() - options.startedAt) / 1000 } : {}),
   });
-  return { gate: finalGate, summary, htmlIndex, singleFileIndex, errors };
+  return { gate: finalGate, summary: `${summary}${drift.lines.map((l) => `${l}\n`).join('')}`, htmlIndex, singleFileIndex, errors };
 }
 
 // `npm run report`: build from what is already gathered (CI's report job, or a rebuild after a run).

@@ -35,11 +35,15 @@ export const CATEGORY_NAMES = {
   loadThreshold: 'Load SLO crossed (k6 threshold)',
   specViolation: 'Spec violation',
   harnessError: 'Harness error',
+  changed: 'Changed',
 } as const;
 
 const UNSUCCESSFUL = ['failed', 'broken'] as const;
 
 export const CATEGORIES: CategoryRule[] = [
+  // What changed against the baseline run or the other target (reports/drift/): every such result, failing or only
+  // shown, whatever its message says. First, so a failing change is not sorted as a spec violation.
+  { id: 'changed', name: CATEGORY_NAMES.changed, matchers: { labels: { tag: '^drift$' } }, groupBy: [{ label: 'feature' }], expand: true },
   { id: 'unreachable-target', name: CATEGORY_NAMES.unreachable, matchers: { statuses: UNSUCCESSFUL, message: UNREACHABLE_TARGET }, groupByMessage: true, expand: true },
   { id: 'rate-limited', name: CATEGORY_NAMES.rateLimited, matchers: { statuses: UNSUCCESSFUL, message: RATE_LIMITED }, groupBy: ['severity'] },
   { id: 'timeout', name: CATEGORY_NAMES.timedOut, matchers: { statuses: UNSUCCESSFUL, message: TIMED_OUT }, groupByMessage: true },
@@ -58,6 +62,6 @@ export const CATEGORIES: CategoryRule[] = [
 const NORMALIZED = normalizeCategoriesConfig(CATEGORIES);
 
 /** Which category a failure lands in, decided by Allure's own matcher (for the unit test and the summary). */
-export function categoryOf(status: 'passed' | 'failed' | 'broken' | 'skipped' | 'unknown', message: string): string | null {
-  return matchCategory(NORMALIZED, { status, labels: [], message, flaky: false })?.name ?? null;
+export function categoryOf(status: 'passed' | 'failed' | 'broken' | 'skipped' | 'unknown', message: string, labels: { name: string; value: string }[] = []): string | null {
+  return matchCategory(NORMALIZED, { status, labels, message, flaky: false })?.name ?? null;
 }

@@ -12,6 +12,9 @@ import { OptionsError, USAGE, parseOptions } from './main-job/options.ts';
 import { runStage } from './main-job/run-stage.ts';
 import { startSimulator, type RunningSimulator } from './main-job/simulator.ts';
 import { publicBaseUrl } from './main-job/target-url.ts';
+import { runTargetA } from './main-job/compare.ts';
+import type { DriftOptions } from '../reports/drift/step.ts';
+import { driftForBuild } from '../reports/drift/for-build.ts';
 
 /**
  * `npm start`: the main job. Every stage against the target (default: the embedded simulator, started here
@@ -45,6 +48,24 @@ async function main(): Promise<void> {
     return;
   }
 
+  // FAKER_SEED makes the generated data of a run reproducible: set it to replay a run, the summary names it.
+  const seed = process.env.FAKER_SEED?.trim() || String(randomInt(1, 2 ** 31 - 1));
+
+  // --compare A B: A's run first (same seed), then this run against B, with A's record as the baseline.
+  const drift: DriftOptions = { learn: options.drift.learn, force: options.drift.force, strict: options.drift.strict, ...(options.drift.baseline ? { baseline: options.drift.baseline } : {}) };
+  if (options.drift.compare) {
+    const [profileA, profileB] = options.drift.compare;
+    try {
+      loadProfile(profileA);
+      loadProfile(profileB);
+    } catch (error) {
+      if (error instanceof ProfileError) fail(error.message);
+      throw error;
+    }
+    drift.baseline = (await runTargetA(profileA, process.argv.slice(2), seed, commit())).recordPath;
+    options.target = profileB;
+  }
+
   let profile: TargetProfile;
   try {
     profile = loadProfile(options.target ?? DEFAULT_PROFILE_PATH);
@@ -53,8 +74,6 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  // FAKER_SEED makes the generated data of a run reproducible: set it to replay a run, the summary names it.
-  const seed = process.env.FAKER_SEED?.trim() || String(randomInt(1, 2 ** 31 - 1));
   const target = `${profile.name} (${publicBaseUrl(profile.baseUrl)})`;
   process.stdout.write(`Main job: target ${target}; stages ${options.stages.join(', ')}; faker seed ${seed}\n`);
 
@@ -64,9 +83,15 @@ async function main(): Promise<void> {
   let simulator: RunningSimulator | undefined;
   let profilePath = profile.path;
   // The Playwright stages share this simulator; the load stage starts its own, with the rate limit each script needs.
+  const simArgs = [
+    ...(options.drift.simDefect ? ['--defect', options.drift.simDefect] : []),
+    ...(options.drift.simLatencyMs !== undefined ? ['--latency', String(options.drift.simLatencyMs)] : []),
+  ];
+  if (simArgs.length > 0 && profile.kind !== 'simulator') fail(`--sim-defect and --sim-latency change the embedded simulator; the target ${profile.name} is not the simulator`);
+  if (simArgs.length > 0) process.stdout.write(`Simulator variant: ${simArgs.join(' ')}\n`);
   if (profile.kind === 'simulator' && options.stages.some((s) => s !== 'load')) {
     try {
-      simulator = await startSimulator(profile, join(PROJECT_ROOT, 'reports/out'));
+      simulator = await startSimulator(profile, join(PROJECT_ROOT, 'reports/out'), simArgs);
     } catch (error) {
       fail(`cannot start the simulator: ${(error as Error).message}`);
     }
@@ -104,6 +129,9 @@ async function main(): Promise<void> {
   await stopSimulator();
 
   if (!options.report) {
+    // CI's stage jobs gather results for one report: no record of a part of a run, unless asked for by a drift flag.
+    const asked = options.drift.learn || options.drift.baseline !== undefined;
+    const driftLines = asked ? driftForBuild({ profile, options: drift }, { ...runEnvironment, Stages: options.stages.join(', ') }, env).lines : [];
     const gate = evaluateGate(countResults(REPORT_PATHS.results));
     process.stdout.write(
       `\n${formatSummary({
@@ -112,11 +140,11 @@ async function main(): Promise<void> {
         gate,
         report: { html: null, singleFile: null, errors: [] },
         seconds: (Date.now() - started) / 1000,
-      })}Report not built (--no-report): results are in ${relative(PROJECT_ROOT, REPORT_PATHS.results)}\n`,
+      })}${driftLines.map((l) => `${l}\n`).join('')}Report not built (--no-report): results are in ${relative(PROJECT_ROOT, REPORT_PATHS.results)}\n`,
     );
     process.exit(gate.passed ? 0 : 1);
   }
-  const result = await buildReport({ target, startedAt: started, env });
+  const result = await buildReport({ target, startedAt: started, env, drift: { profile, options: drift } });
   process.stdout.write(`\n${result.summary}`);
   process.exit(result.gate.passed ? 0 : 1);
 }

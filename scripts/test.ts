@@ -47,6 +47,13 @@ const STEPS: Step[] = [
     command: ['npx', 'tsx', 'scripts/load.ts', 'ratelimit', '--rate', '40', '--burst', '8', '--duration', '10', '--no-report'],
     skipUnless: k6MissingReason,
   },
+  // The scale-out path: two k6 instances with execution segments, their summaries merged into one limit (±5%) and
+  // one Allure result; skipped (never passed) without k6.
+  {
+    name: 'k6 ratelimit.ts on 2 instances',
+    command: ['npx', 'tsx', '--test', '--test-reporter=spec', 'test/k6/load-instances.k6.ts'],
+    skipUnless: k6MissingReason,
+  },
   { name: 'conformance vs simulator', command: ['npx', 'playwright', 'test', '--project=conformance'] },
   // The coverage table of that run: every documented parameter, provider and status checked at least once.
   { name: 'conformance coverage', command: ['npx', 'tsx', 'scripts/coverage.ts'] },

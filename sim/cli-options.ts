@@ -1,17 +1,21 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_OPTIONS, type SimOptions } from './context.ts';
 import { parseQuirkList } from './quirks.ts';
+import { isLimiterKind, LIMITER_KINDS } from './rate-limiter.ts';
 
 /** `npm run sim -- --port <n> [--defect <name>] ...`: command-line flags to simulator options, with clear refusals. */
 
 export const USAGE = `usage: npm run sim -- [options]
   --port <n>              port on 127.0.0.1 (default ${DEFAULT_OPTIONS.port}; 0 picks a free one)
-  --rate-limit <rps|off>  token-bucket limit per project and per OAuth client (default ${DEFAULT_OPTIONS.rateLimit})
-  --burst <n>             bucket size (default: one second of --rate-limit)
+  --rate-limit <rps|off>  sustained limit per project and per OAuth client (default ${DEFAULT_OPTIONS.rateLimit})
+  --burst <n>             requests let through at once after a quiet spell: the bucket size, or the window's
+                          quota (default: one second of --rate-limit)
+  --limiter <kind>        ${LIMITER_KINDS.join('|')} (default ${DEFAULT_OPTIONS.limiter})
   --defect <name>         start with one documented rule broken (see --list-defects)
   --list-defects          print the defect modes and exit
   --quirk <name[,name]>   start with conforming quirks a real server may have (repeatable; see --list-quirks)
   --list-quirks           print the quirk modes and what allows each, and exit
+  --latency <ms>          add this delay to every API answer (a slower server; default 0)
   --token-ttl <s>         JWT lifetime (default ${DEFAULT_OPTIONS.tokenTtlSeconds})
   --code-ttl <s>          authorization code lifetime (default ${DEFAULT_OPTIONS.codeTtlSeconds})
   --social-latency <ms>   delay every fake social network answer
@@ -40,10 +44,12 @@ export function parseSimArgs(argv: string[]): { options: Partial<SimOptions>; li
         host: { type: 'string' },
         'rate-limit': { type: 'string' },
         burst: { type: 'string' },
+        limiter: { type: 'string' },
         defect: { type: 'string' },
         'list-defects': { type: 'boolean' },
         quirk: { type: 'string', multiple: true },
         'list-quirks': { type: 'boolean' },
+        latency: { type: 'string' },
         'token-ttl': { type: 'string' },
         'code-ttl': { type: 'string' },
         'social-latency': { type: 'string' },
@@ -72,6 +78,10 @@ export function parseSimArgs(argv: string[]): { options: Partial<SimOptions>; li
   if (rate !== undefined) options.rateLimit = rate === 'off' ? null : positiveNumber('rate-limit', rate)!;
   const burst = positiveNumber('burst', values.burst);
   if (burst !== undefined) options.burst = Math.ceil(burst);
+  if (values.limiter !== undefined) {
+    if (!isLimiterKind(values.limiter)) throw new UsageError(`--limiter: expected one of ${LIMITER_KINDS.join(', ')}, got "${values.limiter}"`);
+    options.limiter = values.limiter;
+  }
   if (values.defect !== undefined) options.defect = values.defect;
   if (values.quirk !== undefined) {
     try {
@@ -80,6 +90,8 @@ export function parseSimArgs(argv: string[]): { options: Partial<SimOptions>; li
       throw new UsageError(`--quirk: ${(error as Error).message}`);
     }
   }
+  const answerLatency = positiveNumber('latency', values.latency, true);
+  if (answerLatency !== undefined) options.latencyMs = answerLatency;
   const ttl = positiveNumber('token-ttl', values['token-ttl']);
   if (ttl !== undefined) options.tokenTtlSeconds = ttl;
   const codeTtl = positiveNumber('code-ttl', values['code-ttl']);

@@ -1,4 +1,4 @@
-import type { RateLimiter, Limit } from './rate-limiter.ts';
+import type { RateLimiter, Limit, LimiterKind } from './rate-limiter.ts';
 import type { Rules, World } from './rules.ts';
 import type { SimProject } from './seed.ts';
 import type { SimState } from './state.ts';
@@ -11,6 +11,8 @@ export interface SimOptions {
   /** Requests per second per project/client; `null` turns rate limiting off (benchmarks). */
   rateLimit: number | null;
   burst: number | null;
+  /** Which algorithm counts the requests (sim/rate-limiter.ts); the documents do not say. */
+  limiter: LimiterKind;
   maxBodyBytes: number;
   tokenTtlSeconds: number;
   codeTtlSeconds: number;
@@ -29,6 +31,8 @@ export interface SimOptions {
   jwtIssuer: string;
   /** How authorization codes are written: URL-safe Base64, or standard Base64 (`+`, `/`, `=`, percent-encoded in URLs). */
   codeEncoding: 'base64url' | 'base64';
+  /** Added to every API answer (not the health check): a slower server, for the drift comparison to catch. */
+  latencyMs: number;
 }
 
 export const DEFAULT_OPTIONS: SimOptions = {
@@ -36,6 +40,7 @@ export const DEFAULT_OPTIONS: SimOptions = {
   port: 8787,
   rateLimit: 1000,
   burst: null,
+  limiter: 'token-bucket',
   maxBodyBytes: 64 * 1024,
   tokenTtlSeconds: 86_400,
   codeTtlSeconds: 60,
@@ -49,6 +54,7 @@ export const DEFAULT_OPTIONS: SimOptions = {
   jwtAlgorithm: 'HS256',
   jwtIssuer: ISSUER,
   codeEncoding: 'base64url',
+  latencyMs: 0,
 };
 
 /** What every route handler works with. */

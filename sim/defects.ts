@@ -10,7 +10,7 @@ import {
 } from '../contract/index.ts';
 import { ApiError, fail } from './api-error.ts';
 import type { SimOptions } from './context.ts';
-import type { Answer } from './http-io.ts';
+import { NOT_A_JSON_OBJECT, type Answer } from './http-io.ts';
 import * as good from './rules.ts';
 import type { Rules } from './rules.ts';
 import { MAIN_PROJECT_ID, RATE_LIMIT_PROJECT_ID } from './seed.ts';
@@ -192,6 +192,15 @@ export const DEFECTS: Record<string, Defect> = {
     area: 'robustness',
     swaps: 'rule:errorAnswer',
     rules: { errorAnswer: errorAnswerWith((a, e) => (e.answer === 'malformedBody' ? { ...a, status: 500 } : a)) },
+  },
+  'malformed-json-500': {
+    description: 'a body its JSON parser cannot read (a syntax error, invalid UTF-8) answers 500; valid JSON that is not an object still gets the 400',
+    area: 'robustness',
+    swaps: 'rule:errorAnswer',
+    // Narrower than 500-on-bad-json: only a parser failure breaks, as an unhandled parse exception would. A body
+    // re-serialised into a JSON string literal on the way (what a string given to Playwright becomes) still gets
+    // the good 400, so only a test that really sends malformed bytes sees this defect.
+    rules: { errorAnswer: errorAnswerWith((a, e) => (e.answer === 'malformedBody' && e.details?.reason !== NOT_A_JSON_OBJECT ? { ...a, status: 500 } : a)) },
   },
   'upstream-outage-as-503': {
     description: 'a social network that is down or too slow is passed on as 503 instead of the documented 422',

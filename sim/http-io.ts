@@ -42,6 +42,9 @@ function mediaType(req: IncomingMessage): string {
   return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
+/** Why a body that is valid JSON but not an object is refused (the `malformed-json-500` defect tells the two apart). */
+export const NOT_A_JSON_OBJECT = 'body must be a JSON object';
+
 /** A JSON object body. An empty body reads as `{}` so the missing fields are named in a 422. */
 export async function readJsonObject(req: IncomingMessage, maxBytes: number): Promise<Record<string, unknown>> {
   const raw = await readBody(req, maxBytes);
@@ -57,7 +60,7 @@ export async function readJsonObject(req: IncomingMessage, maxBytes: number): Pr
     throw new ApiError('malformedBody', { reason: (error as Error).message.slice(0, 200) });
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new ApiError('malformedBody', { reason: 'body must be a JSON object' });
+    throw new ApiError('malformedBody', { reason: NOT_A_JSON_OBJECT });
   }
   return parsed as Record<string, unknown>;
 }

@@ -36,7 +36,11 @@ async function main(): Promise<void> {
     process.stderr.write(err.code === 'EADDRINUSE' ? `simulator: port ${port} is in use; pick another with --port <n>\n` : `simulator: ${err.message}\n`);
     process.exit(1);
   }
-  const modes = [parsed.options.defect ? `defect: ${parsed.options.defect}` : '', parsed.options.quirks?.length ? `quirks: ${parsed.options.quirks.join(',')}` : ''].filter(Boolean);
+  const modes = [
+    parsed.options.defect ? `defect: ${parsed.options.defect}` : '',
+    parsed.options.quirks?.length ? `quirks: ${parsed.options.quirks.join(',')}` : '',
+    parsed.options.latencyMs ? `latency: +${parsed.options.latencyMs} ms` : '',
+  ].filter(Boolean);
   process.stdout.write(`listening on ${sim.url}${modes.length > 0 ? ` (${modes.join('; ')})` : ''}\n`);
   const stop = (): void => void sim.close().then(() => process.exit(0));
   process.once('SIGINT', stop);

@@ -82,7 +82,7 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
     state: new SimState({ ...DEFAULT_STATE_LIMITS, codeTtlSeconds: options.codeTtlSeconds }),
     issuer: new TokenIssuer(options.tokenTtlSeconds, rules.jwtClaims, { algorithm: options.jwtAlgorithm, issuer: options.jwtIssuer }),
     verifier: new SocialVerifier(fake.origin, options.socialTimeoutMs, options.socialCacheTtlSeconds * 1000),
-    limiter: new RateLimiter(),
+    limiter: new RateLimiter(options.limiter),
     options,
     limitFor(project) {
       if (project.ratePerSecond !== null) return rules.limit({ ratePerSecond: project.ratePerSecond, burst: project.burst ?? project.ratePerSecond });
@@ -123,6 +123,8 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const { id, answer } = await answerFor(req);
+      // --latency: the whole answer comes later, as from a slower server (the health check stays immediate).
+      if (options.latencyMs > 0 && req.url?.startsWith(`${BASE_PATH}/`)) await new Promise((resolve) => setTimeout(resolve, options.latencyMs).unref());
       // Whatever the handler did not read is drained, so a refused request never leaves the socket stuck.
       if (!req.readableEnded) req.resume();
       // CORS after any defect transform: a defect mode breaks a rule, never the browser's access to the answer.

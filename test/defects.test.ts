@@ -75,6 +75,7 @@ const PROBES: Record<string, Probe> = {
   'error-html-body': missingProjectId,
   'wrong-4xx-for-invalid-input': missingProjectId,
   '500-on-bad-json': (call) => status(call('POST', `/social/google/login_with_token?${qs({ projectId: PROJECT })}`, { json: '{"access_token": ' })),
+  'malformed-json-500': (call) => status(call('POST', `/social/google/login_with_token?${qs({ projectId: PROJECT })}`, { json: '{"access_token": "abc",}' })),
   'upstream-outage-as-503': (call) => status(jwt('google', {}, { access_token: `sim-google-outage${uid()}` })(call)),
   'slow-answers': async (call) => {
     const started = performance.now();
@@ -135,6 +136,18 @@ describe('defect modes', () => {
     const swapped = new Set<string>(Object.values(DEFECTS).map((d) => d.swaps));
     const unbroken = Object.keys(defaultRules).filter((rule) => !swapped.has(`rule:${rule}`));
     assert.deepEqual(unbroken, [], 'rules no defect mode breaks');
+  });
+
+  test('malformed-json-500 breaks only a body the parser cannot read: a JSON string literal still gets the good 400', async () => {
+    const broken = await simulator({ defect: 'malformed-json-500' });
+    try {
+      const post = (json: string) => status(broken.call('POST', `/social/google/login_with_token?${qs({ projectId: PROJECT })}`, { json }));
+      assert.equal(await post('{"access_token": "abc",}'), '500');
+      // What Playwright made of a malformed body given as a string: valid JSON, so the defect does not show.
+      assert.equal(await post(JSON.stringify('{"access_token": "abc",}')), '400');
+    } finally {
+      await broken.close();
+    }
   });
 
   for (const [name, defect] of Object.entries(DEFECTS)) {

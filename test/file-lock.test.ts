@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, utimesSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { lockPath, withFileLock } from '../lib/file-lock.ts';
+import { acquireFileLock, lockPath, tryFileLock, withFileLock } from '../lib/file-lock.ts';
 
 test('holders never overlap', async () => {
   const name = `unit-${process.pid}-${Date.now()}`;
@@ -32,4 +34,17 @@ test('a lock left by a crashed holder is broken once stale; a live one times out
   await withFileLock(held, async () => {
     await assert.rejects(withFileLock(held, async () => 'never', { timeoutMs: 100 }), /still held after 100 ms/);
   });
+});
+
+test('a lock whose holder process has died is broken at once, however young', async () => {
+  const name = `unit-dead-${process.pid}-${Date.now()}`;
+  const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+  mkdirSync(lockPath(name));
+  writeFileSync(join(lockPath(name), 'owner'), String(dead));
+  const release = await tryFileLock(name, { staleMs: 60 * 60_000 });
+  assert.ok(release, 'the dead holder\'s lock was broken');
+  assert.equal(await tryFileLock(name), undefined, 'and it is ours now: a live holder keeps it');
+  await release();
+  const again = await acquireFileLock(name, { timeoutMs: 1000 });
+  await again();
 });

@@ -34,24 +34,24 @@ function simulateBucket(plan: RampPlan, limit: number, burst: number): SecondCou
   return out;
 }
 
-test('the ramp: half the limit, quickly to 0.85x, slowly through the limit to 1.15x, then to 1.5x; it covers the duration', () => {
+test('the ramp: half the limit, quickly to 0.85x, slowly through the limit to 1.15x, then to 1.5x and a hold of 30%; it covers the duration', () => {
   const plan = rampPlan(200, 40);
   assert.equal(plan.startRate, 100);
   assert.equal(plan.endRate, 300);
   assert.deepEqual(plan.stages, [
     { target: 100, seconds: 2 },
-    { target: 170, seconds: 8 },
-    { target: 230, seconds: 22 },
+    { target: 170, seconds: 6 },
+    { target: 230, seconds: 16 },
     { target: 300, seconds: 4 },
-    { target: 300, seconds: 4 },
+    { target: 300, seconds: 12 },
   ]);
   assert.equal(planDuration(plan), 40);
   assert.equal(scheduledRate(plan, 0), 100);
-  assert.equal(scheduledRate(plan, 6), 135);
-  assert.equal(scheduledRate(plan, 21), 200);
+  assert.equal(scheduledRate(plan, 5), 135);
+  assert.equal(scheduledRate(plan, 16), 200);
   assert.equal(scheduledRate(plan, 39), 300);
-  assert.equal(rampSlope(plan, 200), 60 / 22);
-  assert.equal(rampSlope(plan, 120), 70 / 8);
+  assert.equal(rampSlope(plan, 200), 60 / 16);
+  assert.equal(rampSlope(plan, 120), 70 / 6);
   assert.equal(rampSlope(plan, 1000), 0);
   for (const [limit, seconds] of [[10, 5], [40, 10], [1000, 40], [50, 3600]] as const) {
     const p = rampPlan(limit, seconds);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadProfile, type TargetProfile } from '../lib/profile.ts';
 import { assertTargetAllowed, boundedDuration, boundedRate, clampDuration, HARD_MAX_DURATION_SECONDS, hostOf, isLoopbackUrl, SafetyError } from '../load/lib/safety.ts';
-import { DEFAULTS, maxVUsFor, parseLoadArgs, planRun, UsageError } from '../load/run/plan.ts';
+import { DEFAULTS, maxVUsFor, parseLoadArgs, rateLimitVUsFor, planRun, UsageError } from '../load/run/plan.ts';
 
 const simulator = (): TargetProfile => loadProfile();
 const remote = (overrides: Partial<TargetProfile> = {}): TargetProfile => ({
@@ -62,7 +62,7 @@ test('the simulator profile: the command starts its own simulator, with the limi
   assert.equal(plan.config.ratelimit?.projectId, simulator().projectId);
   assert.equal(plan.config.ratelimit?.expectedPerSecond, 1000);
   assert.equal(plan.peakRate, 1500);
-  assert.equal(plan.config.maxVUs, maxVUsFor(1500));
+  assert.equal(plan.config.maxVUs, rateLimitVUsFor(1500));
   const defaults = planRun(parseLoadArgs(['ratelimit']), simulator());
   assert.equal(defaults.config.rate, DEFAULTS.ratelimit.rate);
   assert.deepEqual(planRun(parseLoadArgs(['throughput']), simulator()).simulator, { rateLimit: null });
@@ -96,4 +96,23 @@ test('command line: one known script, positive numbers, clear refusals', () => {
   assert.throws(() => parseLoadArgs(['smoke', '--bogus']), UsageError);
   const args = parseLoadArgs(['soak', '--duration', '90', '--rate', '25', '--no-dashboard', '--i-own-this-target']);
   assert.deepEqual([args.duration, args.rate, args.dashboard, args.iOwnThisTarget, args.report], [90, 25, false, true, true]);
+});
+
+test('ratelimit without an expected limit: the script searches, up to the profile\'s load.maxRate', () => {
+  const base = simulator();
+  const profile = { ...base, rateLimit: { ...base.rateLimit!, expectedPerSecond: undefined, burst: undefined }, load: { ...base.load, maxRate: 2000 } };
+  const plan = planRun(parseLoadArgs(['ratelimit', '--base-url', 'http://127.0.0.1:8787/api', '--duration', '60']), profile);
+  assert.equal(plan.config.ratelimit?.expectedPerSecond, null);
+  assert.equal(plan.config.ratelimit?.maxRate, 2000);
+  assert.ok(plan.peakRate <= 2000, `peak ${plan.peakRate}`);
+  assert.equal(plan.config.ratelimit?.burst, undefined);
+});
+
+test('--limiter and --instances: checked, and the limiter reaches the simulator the command starts', () => {
+  const plan = planRun(parseLoadArgs(['ratelimit', '--rate', '200', '--limiter', 'fixed-window', '--burst', '200']), simulator());
+  assert.deepEqual(plan.simulator, { rateLimit: 200, burst: 200, limiter: 'fixed-window' });
+  assert.equal(parseLoadArgs(['ratelimit', '--instances', '2']).instances, 2);
+  assert.throws(() => parseLoadArgs(['ratelimit', '--limiter', 'leaky-bucket']), /--limiter: expected one of/);
+  assert.throws(() => parseLoadArgs(['ratelimit', '--instances', '1.5']), /--instances: expected a whole number/);
+  assert.throws(() => parseLoadArgs(['ratelimit', '--instances', '2', '--archive', 'x.tar']), /--instances runs k6 here/);
 });

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { ANSWERS, ANSWER_CASES } from '../contract/index.ts';
 import { CLIENTS, EPIC_DEPLOYMENT_IDS, MAIN_PROJECT_ID, PROJECTS, RATE_LIMIT_PER_SECOND, RATE_LIMIT_PROJECT_ID, STEAM_APP_IDS } from '../sim/seed.ts';
 import { mintAccount } from '../lib/credentials.ts';
-import { DEFAULT_PROFILE_PATH, PROJECT_ROOT, ProfileError, loadProfile } from '../lib/profile.ts';
+import { DEFAULT_PROFILE_PATH, PROJECT_ROOT, ProfileError, UNPINNED_EXPECTATION, loadProfile } from '../lib/profile.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'profile-test-'));
 const simulatorProfile = JSON.parse(readFileSync(DEFAULT_PROFILE_PATH, 'utf8')) as Record<string, any>;
@@ -92,22 +92,97 @@ test('unreadable and malformed files are named', () => {
   failsWith(write('broken.json', '{"name": "x",\n  "kind": }'), '', /not valid JSON: .* at line 2/);
 });
 
-test('expectations must cover every case', () => {
+test('an expectations file may leave cases out: they get the loose default, marked unpinned', () => {
   const exp = JSON.parse(readFileSync(resolve(PROJECT_ROOT, 'targets/expectations/simulator.json'), 'utf8'));
   delete exp.cases.rateLimited;
-  const expFile = write('exp.json', exp);
-  const file = variant((x) => { x.expectations = expFile; });
-  failsWith(file, 'cases.rateLimited', /is required/);
+  delete exp.cases.socialNetworkUnavailable;
+  const file = variant((x) => { x.expectations = write('exp-partial.json', exp); });
+  const p = loadProfile(file, {});
+  assert.deepEqual(p.expectations.socialNetworkUnavailable, { ...UNPINNED_EXPECTATION, unpinned: true });
+  assert.deepEqual(p.expectations.rateLimited, { status: [429], code: null, unpinned: true });
+  assert.equal(p.expectations.invalidParameter.unpinned, undefined, 'a listed case is pinned');
+  // Every documented 4xx is in the default: a conforming answer never fails an unpinned case.
+  for (const status of [400, 401, 404, 422]) assert.ok(UNPINNED_EXPECTATION.status.includes(status));
+  assert.ok(!UNPINNED_EXPECTATION.status.includes(429));
+});
+
+test('an unknown expectations case is named with the nearest real one', () => {
+  const exp = JSON.parse(readFileSync(resolve(PROJECT_ROOT, 'targets/expectations/simulator.json'), 'utf8'));
+  exp.cases.rateLimitted = exp.cases.rateLimited;
+  const expFile = write('exp-typo.json', exp);
+  assert.throws(() => loadProfile(variant((x) => { x.expectations = expFile; }), {}), (error: unknown) => {
+    assert.ok(error instanceof ProfileError && error.file === expFile, String(error));
+    assert.equal(error.field, 'cases.rateLimitted');
+    assert.match(error.reason, /did you mean "rateLimited"/);
+    return true;
+  });
+});
+
+test('baseUrl may come from the environment, is not a secret, and is checked once resolved', () => {
+  const file = variant((x) => { x.baseUrl = { env: 'T_LOGIN_BASE_URL' }; });
+  const p = loadProfile(file, { T_LOGIN_BASE_URL: 'http://127.0.0.1:45678/api/' });
+  assert.equal(p.baseUrl, 'http://127.0.0.1:45678/api');
+  assert.ok(!p.secrets.some((s) => s.includes('45678')), 'the URL is shown in reports, never redacted');
+  failsWith(file, 'baseUrl', /environment variable T_LOGIN_BASE_URL is not set/);
+  failsWith(file, 'baseUrl', /must end in \/api/, { T_LOGIN_BASE_URL: 'http://127.0.0.1:45678/' });
+  failsWith(file, 'baseUrl', /http\(s\) URL/, { T_LOGIN_BASE_URL: 'localhost:45678/api' });
+});
+
+test('sessionTicket is the Base64 text sent as session_ticket; a raw ticket is refused naming the field', () => {
+  const raw = variant((x) => { x.credentials.steam = [{ sessionTicket: 'sim-steam-alice', appId: '480' }]; });
+  failsWith(raw, 'credentials.steam[0].sessionTicket', /not standard Base64.*base64/);
+  const urlSafe = variant((x) => { x.newPlatformUsers = { xbox: [{ sessionTicket: 'ab-_cd-_' }] }; });
+  failsWith(urlSafe, 'newPlatformUsers.xbox[0].sessionTicket', /not standard Base64/);
+  const fromEnv = variant((x) => { x.credentials.xbox = [{ sessionTicket: { env: 'T_XBOX_TICKET' } }]; });
+  failsWith(fromEnv, 'credentials.xbox[0].sessionTicket', /not standard Base64/, { T_XBOX_TICKET: 'raw ticket' });
+  assert.equal((loadProfile(fromEnv, { T_XBOX_TICKET: 'c2ltLXhib3gtYWxpY2U=' }).credentials.xbox![0] as { sessionTicket: string }).sessionTicket, 'c2ltLXhib3gtYWxpY2U=');
+});
+
+test('misspelt provider names fail, naming the field and the nearest valid name', () => {
+  failsWith(variant((x) => { x.credentials.facebok = [{ accessToken: 't' }]; }), 'credentials.facebok', /"facebok" is not a provider the documents name; did you mean "facebook"\?/);
+  failsWith(variant((x) => { x.credentials.qqmobile = [{ accessToken: 't' }]; }), 'credentials.qqmobile', /did you mean "qq_mobile"\?/);
+  failsWith(variant((x) => { x.providers = ['google', 'facebok']; }), 'providers[1]', /did you mean "facebook"\?/);
+  failsWith(variant((x) => { x.newPlatformUsers = { stean: [] }; }), 'newPlatformUsers.stean', /did you mean "steam"\?/);
+  failsWith(variant((x) => { x.credentialTemplates.epic = { code: 'x-{id}' }; }), 'credentialTemplates.epic', /did you mean "epicgames"\?/);
+});
+
+test('defaultProvider picks the provider of provider-independent tests; without it, the first of providers with accounts', () => {
+  const remote = (patch: (p: Record<string, any>) => void) => variant((x) => {
+    delete x.credentialTemplates;
+    x.kind = 'remote';
+    x.credentials = { google: [{ accessToken: 'g1' }], twitter: [{ accessToken: 't1', accessTokenSecret: 's1' }] };
+    patch(x);
+  });
+  assert.equal(loadProfile(remote((x) => { x.providers = ['facebook', 'twitter', 'google']; }), {}).defaultProvider, 'twitter', 'facebook has no accounts');
+  assert.equal(loadProfile(remote((x) => { x.providers = ['facebook', 'twitter', 'google']; x.defaultProvider = 'google'; }), {}).defaultProvider, 'google');
+  failsWith(remote((x) => { x.providers = ['google']; x.defaultProvider = 'twitter'; }), 'defaultProvider', /not in providers/);
+  failsWith(remote((x) => { x.providers = ['facebook', 'google']; x.defaultProvider = 'facebook'; }), 'defaultProvider', /no accounts: add one under credentials.facebook/);
+  failsWith(remote((x) => { x.defaultProvider = 'steam'; }), 'defaultProvider', /cross_auth platform/);
+  assert.equal(loadProfile(remote((x) => { x.providers = ['facebook']; }), {}).defaultProvider, undefined);
+  assert.equal(loadProfile(DEFAULT_PROFILE_PATH, {}).defaultProvider, 'xsolla', 'the simulator: first of the documents\' list');
+});
+
+test('an Epic Games account needs code only: deployment_id is not required by the documents', () => {
+  const p = loadProfile(variant((x) => { x.credentials.epicgames = [{ code: 'sim-epicgames-alice' }]; }), {});
+  assert.deepEqual(p.credentials.epicgames, [{ code: 'sim-epicgames-alice' }]);
+  failsWith(variant((x) => { x.credentials.epicgames = [{ deploymentId: 'd' }]; }), 'credentials.epicgames[0].code', /is required/);
 });
 
 test('the commented example profile for a real project parses and validates once its secrets are set', () => {
   const env: NodeJS.ProcessEnv = {};
-  for (const name of readFileSync(resolve(PROJECT_ROOT, 'targets/staging.example.jsonc'), 'utf8').matchAll(/"env": "([A-Z0-9_]+)"/g)) env[name[1]!] = `value-of-${name[1]}`;
+  // Values as a QA engineer would set them: Base64 for session tickets, a URL for the base URL.
+  for (const name of readFileSync(resolve(PROJECT_ROOT, 'targets/staging.example.jsonc'), 'utf8').matchAll(/"env": "([A-Z0-9_]+)"/g)) {
+    env[name[1]!] = name[1]!.includes('TICKET') ? Buffer.from(`value-of-${name[1]}`).toString('base64') : `value-of-${name[1]}`;
+  }
   const p = loadProfile(resolve(PROJECT_ROOT, 'targets/staging.example.jsonc'), env);
   assert.equal(p.kind, 'remote');
   assert.equal(p.intrusive.rateLimit, false);
   assert.deepEqual(p.providers, ['facebook', 'google', 'twitter']);
+  assert.equal(p.defaultProvider, 'facebook');
+  assert.ok((p.credentials[p.defaultProvider!]?.length ?? 0) >= 2, 'the example lists the two accounts its defaultProvider needs');
+  assert.ok((p.newPlatformUsers.steam?.length ?? 0) >= 2, 'the example lists a new user for each no_user_creation test');
   assert.ok(p.secrets.includes('value-of-FB_TOKEN_1'));
+  assert.ok(!Object.values(p.expectations).some((e) => e.unpinned), 'the loose example still lists every case');
 });
 
 test('minted accounts follow the templates and are fresh', () => {

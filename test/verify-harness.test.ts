@@ -50,6 +50,7 @@ test("a defect's spec files are the ones of its area, and every file when none m
   const all = ['conformance/jwt-login.spec.ts', 'conformance/with-logout.spec.ts', 'conformance/cross-auth.spec.ts'];
   assert.deepEqual(specFilesFor('with-logout-ignored', DEFECTS['with-logout-ignored']!, all), ['conformance/with-logout.spec.ts']);
   assert.deepEqual(specFilesFor('open-redirect', DEFECTS['open-redirect']!, all), all, 'no oauth-login file: everything runs');
+  assert.deepEqual(specFilesFor('malformed-json-500', DEFECTS['malformed-json-500']!, ['conformance/jwt-login.spec.ts', 'conformance/oauth-login.spec.ts', 'conformance/cross-auth.spec.ts']), ['conformance/jwt-login.spec.ts', 'conformance/oauth-login.spec.ts'], 'every file with malformed-body tests');
 });
 
 test('canaries are searched plain, percent-encoded and Base64-encoded at every alignment', () => {

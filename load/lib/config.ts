@@ -40,16 +40,28 @@ export interface LoadConfig {
   requestTimeoutMs: number;
   /** Unique per run: makes minted account ids unique across runs and instances. */
   runId: string;
-  slo: { failedRate: number; checksRate: number; latency: LatencySlo };
+  /** From the profile's load.slo (defaults in lib/slo.ts); `endpoints` overrides `latency` for one endpoint. */
+  slo: { failedRate: number; checksRate: number; latency: LatencySlo; endpoints?: Record<string, LatencySlo> };
   ratelimit?: {
-    /** The project whose bucket the ramp drives into 429 (every request of the ramp goes to it). */
+    /** The project whose limiter the ramp drives into 429 (every request of the ramp goes to it). */
     projectId: string;
-    expectedPerSecond: number;
-    /** The target's bucket size where known (it delays the first 429 past the limit; see onset.ts). */
+    /**
+     * The limit the profile or the command expects, or null: then the script searches for it (a ramp that
+     * doubles from maxRate / 256 up to maxRate and stops once 429s hold; onset.ts searchPlan).
+     */
+    expectedPerSecond: number | null;
+    /** The target's burst where known (it delays the first 429 past the limit; see onset.ts). Informational. */
     burst?: number;
-    /** Relative tolerance: no 429 below (1 - t) x expected, 429s present above (1 + t) x expected. */
+    /** Relative tolerance of the measured sustained limit (and of the 429 bands around the expected limit). */
     tolerance: number;
+    /** The highest rate the search may offer (the profile's load.maxRate). */
+    maxRate: number;
   };
+  /**
+   * Also print the harness section of the summary on stdout, as one line (load/lib/summary.ts
+   * HARNESS_LINE_PREFIX): a k6-operator runner's files are gone with its pod, its log is kept.
+   */
+  summaryOnStdout?: boolean;
   soak?: { windows: number; maxDriftRatio: number };
   /** Where handleSummary writes summary.json (a directory, absolute). */
   outDir: string;

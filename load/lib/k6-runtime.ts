@@ -2,6 +2,7 @@ import exec from 'k6/execution';
 import http, { type RefinedParams, type RefinedResponse, type ResponseType } from 'k6/http';
 import { LOAD_CONFIG_ENV, LOAD_SECRETS_ENV, parseLoadConfig, parseLoadSecrets, type LoadConfig, type LoadSecrets } from './config.ts';
 import { clampDuration, clampRate, clampVUs } from './safety.ts';
+import { HARNESS_LINE_PREFIX, summaryFileName } from './ratelimit-result.ts';
 import { textSummary, type HarnessSection, type K6Summary } from './summary.ts';
 import type { RequestSpec } from './requests.ts';
 import { missingCredentials } from './traffic.ts';
@@ -95,15 +96,27 @@ export function elapsedInScenarioMs(): number {
   return Date.now() - scenarioStartMs;
 }
 
-/** handleSummary's answer: summary.json beside the run (with the harness section) and a short console text. */
+/** This instance's execution segment ("0:1/2"), or null when it runs the whole test. */
+export function executionSegment(): string | null {
+  const segment = (exec.test.options as { executionSegment?: unknown }).executionSegment;
+  return typeof segment === 'string' && segment !== '' && segment !== '0:1' ? segment : null;
+}
+
+/**
+ * handleSummary's answer: the summary (with the harness section) beside the run, one file per execution segment
+ * (N instances on one machine share the directory), and a short console text; with an execution segment or
+ * `summaryOnStdout` (an archive for k6-operator), the harness section also as one line on stdout.
+ */
 export function summaryOutputs(data: K6Summary, harness: Omit<HarnessSection, 'script' | 'target' | 'rate' | 'durationSeconds' | 'finishedAtMs'>, extraLines: string[] = []): Record<string, string> {
   const { setup_data: _dropped, ...rest } = data; // setup data never reaches a file: it could carry tokens
+  const segment = executionSegment();
   const full: K6Summary = {
     ...rest,
     harness: { script: config.script, target: config.target, rate: config.rate, durationSeconds: config.durationSeconds, finishedAtMs: Date.now(), ...harness },
   };
+  const line = segment !== null || config.summaryOnStdout === true ? `${HARNESS_LINE_PREFIX}${JSON.stringify({ segment, harness: full.harness })}\n` : '';
   return {
-    [`${config.outDir}/summary.json`]: JSON.stringify(full, null, 1),
-    stdout: textSummary(full, extraLines),
+    [`${config.outDir}/${summaryFileName(segment)}`]: JSON.stringify(full, null, 1),
+    stdout: textSummary(full, extraLines) + line,
   };
 }

@@ -33,19 +33,21 @@ export const RAMP_LOW_FACTOR = 0.5;
 export const RAMP_HIGH_FACTOR = 1.5;
 
 /**
- * The ramp: a short hold at half the expected limit, quickly to 0.85x, then slowly through the limit to 1.15x
- * (more than half the run), quickly to 1.5x and a short hold there. The slow middle is where the onset is: the
- * slope at the limit sets both the resolution of one-second bins and how far a token bucket's burst lets the
- * ramp past the limit before the first 429 (predictedOvershoot).
+ * The ramp when the limit is expected: a short hold at half the expected limit, quickly to 0.85x, then slowly
+ * through the limit to 1.15x, quickly to 1.5x and a hold there for the last 30% of the run. The slow middle is
+ * where the onset is (the slope at the limit sets both the resolution of one-second bins and how far a token
+ * bucket's burst lets the ramp past the limit, predictedOvershoot); the hold above the limit is where the
+ * sustained limit is measured (limit-estimate.ts): long enough to drain a burst of a whole second and still
+ * leave several limited seconds.
  */
 export function rampPlan(expectedPerSecond: number, durationSeconds: number): RampPlan {
   const total = Math.max(5, Math.round(durationSeconds));
   const at = (factor: number): number => Math.max(1, Math.round(expectedPerSecond * factor));
   const holdLow = Math.max(1, Math.round(total * 0.05));
-  const rampUp = Math.max(1, Math.round(total * 0.2));
+  const rampUp = Math.max(1, Math.round(total * 0.15));
   const rampOut = Math.max(1, Math.round(total * 0.1));
-  const holdHigh = Math.max(1, Math.round(total * 0.1));
-  const slow = total - holdLow - rampUp - rampOut - holdHigh;
+  const holdHigh = Math.max(1, Math.round(total * 0.3));
+  const slow = Math.max(1, total - holdLow - rampUp - rampOut - holdHigh);
   const nearLow = at(0.85);
   const nearHigh = Math.max(nearLow + 1, at(1.15));
   const startRate = at(RAMP_LOW_FACTOR);
@@ -58,9 +60,35 @@ export function rampPlan(expectedPerSecond: number, durationSeconds: number): Ra
       { target: nearLow, seconds: rampUp },
       { target: nearHigh, seconds: slow },
       { target: endRate, seconds: rampOut },
-      { target: endRate, seconds: holdHigh },
-    ],
+      { target: endRate, seconds: holdHigh - Math.max(0, holdLow + rampUp + slow + rampOut + holdHigh - total) },
+    ].filter((s) => s.seconds > 0),
   };
+}
+
+/** The search starts this many doublings below the profile's maximum rate. */
+export const SEARCH_DOUBLINGS = 8;
+
+/**
+ * The ramp when no limit is expected (the search): a staircase from maxRate / 2^8 (at least 1 req/s), doubling
+ * in equal steps up to the profile's `load.maxRate` over the run's duration: one second up to the next step,
+ * then a hold there. The offered rate widens geometrically (fine steps at low rates, coarse ones high up), and
+ * the holds give seconds of steady offered rate to measure the limit in: a window limiter admits more than its
+ * limit into a one-second bin while the offered rate rises (the bin takes the tail of one window and the head
+ * of a fuller one). The script stops the run once 429s have held long enough to measure (lib/search.ts), so the
+ * top of the staircase is only reached when the target never limits.
+ */
+export function searchPlan(maxRate: number, durationSeconds: number): RampPlan {
+  const total = Math.max(2 * SEARCH_DOUBLINGS, Math.round(durationSeconds));
+  const startRate = Math.max(1, Math.floor(maxRate / 2 ** SEARCH_DOUBLINGS));
+  const stages: RampStage[] = [];
+  let used = 0;
+  for (let i = 1; i <= SEARCH_DOUBLINGS; i++) {
+    const end = Math.round((total * i) / SEARCH_DOUBLINGS);
+    const target = Math.max(startRate + i, Math.round(Math.min(maxRate, startRate * 2 ** i)));
+    stages.push({ target, seconds: 1 }, { target, seconds: end - used - 1 });
+    used = end;
+  }
+  return { startRate, endRate: stages[stages.length - 1]!.target, stages };
 }
 
 export function planDuration(plan: RampPlan): number {

@@ -50,19 +50,39 @@ export interface HarnessSection {
   scenario: string;
   /** When handleSummary ran (epoch ms): the end of the run. */
   finishedAtMs?: number;
-  ratelimit?: {
-    expectedPerSecond: number;
-    tolerance: number;
-    burst: number | null;
-    plan: RampPlan;
-    series: { second: number; sent: number; limited: number }[];
-    onset: { second: number; rate: number; acceptedRate: number | null } | null;
-    firstLimitedSecond: number | null;
-    verdict: { ok: boolean; relativeError: number | null; low: number; high: number; reason: string };
-  };
+  ratelimit?: RateLimitSection;
   soak?: { windows: number; p95ByWindow: (number | null)[]; ratio: number | null; ok: boolean; reason: string; maxDriftRatio: number };
   /** Per-endpoint latency percentiles, for the chart. */
   latency?: Record<string, Record<string, number>>;
+}
+
+/** What ratelimit.ts concluded, per instance (and again for the merge of N instances). */
+export interface RateLimitSection {
+  /** null: no limit was expected, the script searched for it. */
+  expectedPerSecond: number | null;
+  tolerance: number;
+  /** The burst the profile or command stated, if any (the measured one is in `measured`). */
+  burst: number | null;
+  mode: 'expected' | 'search';
+  plan: RampPlan;
+  series: { second: number; sent: number; limited: number }[];
+  /** When second 0 of the series began (epoch ms): lines up the series of instances that started apart. */
+  startedAtMs?: number;
+  /** This instance's k6 execution segment (null: the whole test); `instances` after a merge. */
+  segment?: string | null;
+  instances?: number;
+  /**
+   * The measurements: the sustained limit (what the target let through per second once limiting), the burst
+   * (requests admitted past the limit before the 429s held) and the onset (offered rate where 429s began).
+   * `limitPerSecond` is the number other tools read as the target's measured limit.
+   */
+  measured?: { limitPerSecond: number | null; burstRequests: number | null; onsetPerSecond: number | null; seconds: number[]; spread: { min: number; max: number } | null };
+  onset: { second: number; rate: number; acceptedRate: number | null } | null;
+  firstLimitedSecond: number | null;
+  /** With an expected limit: no 429 below (1 - tolerance) x expected (lib/ratelimit-result.ts limitedBelow). */
+  below?: { ok: boolean; offendingSeconds: number[]; excusedSeconds: number[]; reason: string };
+  /** The verdict on the sustained limit (on the onset, in summaries written before the limit was measured). */
+  verdict: { ok: boolean; relativeError: number | null; low: number | null; high: number | null; reason: string };
 }
 
 export interface ThresholdResult {

@@ -64,7 +64,7 @@ function axes(xMax: number, yMax: number, yLabel: string, y2Label?: string): str
 }
 
 /** ratelimit.ts: offered and accepted request rate per second, the expected limit, and the 429 share. */
-export function rateLimitChart(series: readonly RateSeriesPoint[], expected: number, onsetSecond: number | null): string {
+export function rateLimitChart(series: readonly RateSeriesPoint[], expected: number, onsetSecond: number | null, lineLabel = 'expected limit'): string {
   const xMax = Math.max(1, series.length);
   const yMax = niceMax(Math.max(expected * 1.1, ...series.map((p) => p.sent)));
   const x = (s: number): number => M.left + (PW * (s + 0.5)) / xMax;
@@ -79,11 +79,11 @@ export function rateLimitChart(series: readonly RateSeriesPoint[], expected: num
     body.push(`<line x1="${x(onsetSecond)}" y1="${M.top}" x2="${x(onsetSecond)}" y2="${M.top + PH}" stroke="#ff7f0e" stroke-width="2"/>`);
     body.push(`<text x="${x(onsetSecond) + 4}" y="${M.top + 14}" font-size="12" fill="#ff7f0e">429 onset</text>`);
   }
-  return frame(`Request rate vs 429 share (expected limit ${expected} req/s)`, body, [
+  return frame(`Request rate vs 429 share (${lineLabel} ${+expected.toFixed(1)} req/s)`, body, [
     { label: 'offered req/s', color: '#1f77b4' },
     { label: 'accepted req/s', color: '#2ca02c' },
     { label: '429 share', color: '#d62728' },
-    { label: 'expected limit', color: '#888', dash: true },
+    { label: lineLabel, color: '#888', dash: true },
   ]);
 }
 

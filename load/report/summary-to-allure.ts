@@ -6,12 +6,13 @@ import { FileSystemWriter } from 'allure-js-commons/sdk/reporter';
 import { DOCUMENTS } from '../../contract/index.ts';
 import { PROJECT_ROOT } from '../../lib/profile.ts';
 import { Redactor } from '../../lib/redact.ts';
-import { allChecks, thresholdResults, type K6Summary } from '../lib/summary.ts';
+import { rateLimitSection } from '../lib/ratelimit-result.ts';
+import { allChecks, thresholdResults, type K6Summary, type RateLimitSection } from '../lib/summary.ts';
 import { driftChart, latencyChart, rateLimitChart } from './charts.ts';
 
 /**
  * k6's end-of-test summary (with the harness section our handleSummary adds) → Allure results: one result per
- * scenario, each threshold a step that passes or fails, the harness's verdicts (429 onset, latency drift) as
+ * scenario, each threshold a step that passes or fails, the harness's verdicts (rate limit, latency drift) as
  * steps too, key metrics as parameters, a chart and k6's web-dashboard HTML export as attachments. Everything
  * written goes through the redactor.
  *
@@ -59,12 +60,16 @@ function metricParameters(summary: K6Summary): Parameter[] {
     ['p99 latency (ms)', m.http_req_duration?.values['p(99)'] !== undefined ? round(m.http_req_duration.values['p(99)']) : undefined],
     ['dropped iterations', String(m.dropped_iterations?.values.count ?? 0)],
   ];
-  const rl = h?.ratelimit;
+  const rl = rateLimitOf(summary);
   if (rl) {
-    params.push(['expected limit (req/s)', String(rl.expectedPerSecond)]);
-    params.push(['429 onset (req/s)', rl.onset ? String(rl.onset.rate) : 'none']);
-    params.push(['accepted rate once limited (req/s)', rl.onset?.acceptedRate != null ? round(rl.onset.acceptedRate) : 'n/a']);
-    params.push(['onset error', rl.verdict.relativeError !== null ? `${(rl.verdict.relativeError * 100).toFixed(1)}%` : 'n/a']);
+    const m = rl.measured!;
+    params.push(['expected limit (req/s)', rl.expectedPerSecond === null ? 'none (searched)' : String(rl.expectedPerSecond)]);
+    // The measured limit: the field other tools read (also harness.ratelimit.measured.limitPerSecond).
+    params.push([MEASURED_LIMIT_PARAMETER, m.limitPerSecond === null ? 'not measured' : round(m.limitPerSecond)]);
+    params.push(['limit error', rl.verdict.relativeError !== null ? `${(rl.verdict.relativeError * 100).toFixed(1)}%` : 'n/a']);
+    params.push(['burst past the limit (requests)', m.burstRequests === null ? 'n/a' : String(m.burstRequests)]);
+    params.push(['429 onset (req/s)', m.onsetPerSecond === null ? 'none' : String(m.onsetPerSecond)]);
+    if (rl.instances !== undefined) params.push(['k6 instances', String(rl.instances)]);
   }
   if (h?.soak) params.push(['p95 drift (last / first window)', h.soak.ratio !== null ? `x${h.soak.ratio.toFixed(2)}` : 'n/a']);
   return params.filter((p): p is [string, string] => p[1] !== undefined).map(([name, value]) => ({ name, value }));
@@ -104,15 +109,29 @@ export function buildResult(summary: K6Summary, k6ExitCode: number | null = null
     steps.push(step(`check: ${c.name}`, ok, [{ name: 'passes', value: String(c.passes) }, { name: 'fails', value: String(c.fails) }], stop, ok ? undefined : `${c.fails} of ${c.passes + c.fails} failed`));
   }
   const charts: { name: string; svg: string }[] = [];
-  const rl = h?.ratelimit;
+  const rl = rateLimitOf(summary);
   if (rl) {
     const v = rl.verdict;
-    steps.push(step(`429 onset within ±${(rl.tolerance * 100).toFixed(0)}% of the expected ${rl.expectedPerSecond} req/s`, v.ok, [
-      { name: 'onset (req/s)', value: rl.onset ? String(rl.onset.rate) : 'none' },
-      { name: 'accepted window (req/s)', value: `${v.low.toFixed(1)} .. ${v.high.toFixed(1)}` },
+    const m = rl.measured!;
+    const title = rl.expectedPerSecond === null
+      ? 'sustained limit measured (no expected limit: searched)'
+      : `sustained limit within ±${(rl.tolerance * 100).toFixed(0)}% of the expected ${rl.expectedPerSecond} req/s`;
+    steps.push(step(title, v.ok, [
+      { name: 'sustained limit (req/s)', value: m.limitPerSecond === null ? 'not measured' : round(m.limitPerSecond) },
+      ...(v.low !== null && v.high !== null ? [{ name: 'accepted window (req/s)', value: `${v.low.toFixed(1)} .. ${v.high.toFixed(1)}` }] : []),
+      { name: 'burst past the limit (requests)', value: m.burstRequests === null ? 'n/a' : String(m.burstRequests) },
+      { name: '429 onset (req/s)', value: m.onsetPerSecond === null ? 'none' : String(m.onsetPerSecond) },
     ], stop, v.reason));
     if (!v.ok) failures.push(v.reason);
-    charts.push({ name: 'request rate vs 429 share', svg: rateLimitChart(rl.series, rl.expectedPerSecond, rl.onset?.second ?? null) });
+    if (rl.below) {
+      steps.push(step(`no 429 below ${((1 - rl.tolerance) * 100).toFixed(0)}% of the expected limit`, rl.below.ok, [
+        { name: 'seconds with 429s below', value: rl.below.offendingSeconds.join(', ') || 'none' },
+        { name: 'excused (load generator behind its plan)', value: rl.below.excusedSeconds.join(', ') || 'none' },
+      ], stop, rl.below.reason));
+      if (!rl.below.ok) failures.push(rl.below.reason);
+    }
+    const line = rl.expectedPerSecond ?? m.limitPerSecond;
+    if (line !== null) charts.push({ name: 'request rate vs 429 share', svg: rateLimitChart(rl.series, line, rl.onset?.second ?? null, rl.expectedPerSecond === null ? 'measured limit' : 'expected limit') });
   }
   if (h?.soak) {
     steps.push(step(`p95 latency drift at most x${h.soak.maxDriftRatio}`, h.soak.ok, [{ name: 'ratio', value: h.soak.ratio === null ? 'n/a' : h.soak.ratio.toFixed(2) }], stop, h.soak.reason));
@@ -157,6 +176,21 @@ export function buildResult(summary: K6Summary, k6ExitCode: number | null = null
     stop,
   };
   return { result, charts };
+}
+
+/** Name of the Allure parameter that holds the measured sustained limit. */
+export const MEASURED_LIMIT_PARAMETER = 'sustained limit (req/s)';
+
+/**
+ * The summary's ratelimit section with its measurements; a summary written before the limit was measured
+ * (only the onset) gets them from its series.
+ */
+export function rateLimitOf(summary: K6Summary): RateLimitSection | undefined {
+  const rl = summary.harness?.ratelimit;
+  if (!rl || rl.measured) return rl;
+  // Older summaries also described the ramp in another shape: its length is the series'.
+  const plan = Array.isArray(rl.plan?.stages) ? rl.plan : { startRate: rl.plan.startRate, endRate: rl.plan.endRate, stages: [{ target: rl.plan.endRate, seconds: rl.series.length }] };
+  return rateLimitSection({ expectedPerSecond: rl.expectedPerSecond ?? null, tolerance: rl.tolerance, burst: rl.burst, plan, series: rl.series });
 }
 
 /** The latency SLO lines of the chart: read back from the thresholds (they are the SLOs). */

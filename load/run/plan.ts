@@ -3,8 +3,9 @@ import { isAbsolute, resolve } from 'node:path';
 import { CROSS_AUTH_PLATFORMS } from '../../contract/index.ts';
 import type { TargetProfile } from '../../lib/profile.ts';
 import { LOAD_SCRIPTS, type LoadConfig, type LoadScriptName, type LoadSecrets } from '../lib/config.ts';
-import { rampPlan } from '../lib/onset.ts';
+import { rampPlan, searchPlan } from '../lib/onset.ts';
 import { assertTargetAllowed, boundedDuration, boundedRate, HARD_MAX_VUS, SafetyError } from '../lib/safety.ts';
+import { isLimiterKind, LIMITER_KINDS, type LimiterKind } from '../../sim/rate-limiter.ts';
 import { simulatorBurstFor, type SimulatorLimit } from './simulator-process.ts';
 
 /**
@@ -16,11 +17,14 @@ import { simulatorBurstFor, type SimulatorLimit } from './simulator-process.ts';
 export const USAGE = `usage: npm run load -- <${LOAD_SCRIPTS.join('|')}> [options]
   --target <profile.json>   target profile (default: TARGET_PROFILE, else targets/simulator.json)
   --duration <s>            run length in seconds (bounded by the profile's load.maxDurationSeconds and ${3600} s)
-  --rate <rps>              arrival rate; for ratelimit: the expected limit (the ramp goes from 0.5x to 1.5x of it)
+  --rate <rps>              arrival rate; for ratelimit: the expected limit (the ramp goes from 0.5x to 1.5x of it;
+                            without it and without the profile's rateLimit.expectedPerSecond, the script searches)
   --base-url <url>          an already running target instead of the profile's (a simulator profile then starts none)
-  --burst <n>               ratelimit: the target's bucket size, when known (sharpens the onset verdict); for the
-                            simulator this command starts: its burst (default: a twentieth of a second of --rate)
-  --tolerance <f>           ratelimit: relative tolerance of the onset (default 0.1)
+  --burst <n>               ratelimit: the target's burst, when known (reported beside the measured one); for the
+                            simulator this command starts: its burst (default: a tenth of a second of --rate)
+  --limiter <kind>          ratelimit, simulator this command starts: ${LIMITER_KINDS.join('|')} (default token-bucket)
+  --instances <n>           run n local k6 processes, each with its execution segment, and merge them into one result
+  --tolerance <f>           ratelimit: relative tolerance of the measured limit (default 0.1)
   --max-vus <n>             most VUs the arrival-rate executors may start
   --i-own-this-target       required (with the profile's load.allowNonLoopback) for a target that is not loopback
   --no-dashboard            do not export k6's web dashboard HTML
@@ -37,6 +41,8 @@ export interface LoadArgs {
   burst?: number;
   tolerance?: number;
   maxVUs?: number;
+  limiter?: LimiterKind;
+  instances?: number;
   iOwnThisTarget: boolean;
   dashboard: boolean;
   report: boolean;
@@ -45,6 +51,9 @@ export interface LoadArgs {
 }
 
 export class UsageError extends Error {}
+
+/** More local k6 processes than this only fight over the same cores. */
+export const MAX_LOCAL_INSTANCES = 8;
 
 function num(flag: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
@@ -68,6 +77,8 @@ export function parseLoadArgs(argv: string[]): LoadArgs {
         burst: { type: 'string' },
         tolerance: { type: 'string' },
         'max-vus': { type: 'string' },
+        limiter: { type: 'string' },
+        instances: { type: 'string' },
         'i-own-this-target': { type: 'boolean' },
         'no-dashboard': { type: 'boolean' },
         'no-report': { type: 'boolean' },
@@ -84,6 +95,10 @@ export function parseLoadArgs(argv: string[]): LoadArgs {
   if (!(LOAD_SCRIPTS as readonly string[]).includes(script)) throw new UsageError(`unknown script "${positionals[0]}": one of ${LOAD_SCRIPTS.join(', ')}`);
   const tolerance = num('tolerance', values.tolerance);
   if (tolerance !== undefined && tolerance >= 1) throw new UsageError(`--tolerance: expected a fraction below 1 (e.g. 0.1), got ${tolerance}`);
+  if (values.limiter !== undefined && !isLimiterKind(values.limiter)) throw new UsageError(`--limiter: expected one of ${LIMITER_KINDS.join(', ')}, got "${values.limiter}"`);
+  const instances = values.instances === undefined ? undefined : num('instances', values.instances)!;
+  if (instances !== undefined && (!Number.isInteger(instances) || instances > MAX_LOCAL_INSTANCES)) throw new UsageError(`--instances: expected a whole number from 1 to ${MAX_LOCAL_INSTANCES}, got ${values.instances}`);
+  if (instances !== undefined && values.archive !== undefined) throw new UsageError('--instances runs k6 here; an --archive runs elsewhere (k6-operator assigns the segments from parallelism)');
   return {
     script: script as LoadScriptName,
     ...(values.target !== undefined ? { target: values.target } : {}),
@@ -93,6 +108,8 @@ export function parseLoadArgs(argv: string[]): LoadArgs {
     ...(values.burst !== undefined ? { burst: Math.ceil(num('burst', values.burst)!) } : {}),
     ...(tolerance !== undefined ? { tolerance } : {}),
     ...(values['max-vus'] !== undefined ? { maxVUs: Math.ceil(num('max-vus', values['max-vus'])!) } : {}),
+    ...(values.limiter !== undefined ? { limiter: values.limiter as LimiterKind } : {}),
+    ...(instances !== undefined ? { instances } : {}),
     iOwnThisTarget: values['i-own-this-target'] === true,
     dashboard: values['no-dashboard'] !== true,
     report: values['no-report'] !== true,
@@ -112,8 +129,9 @@ export const DEFAULTS: Record<LoadScriptName, { rate: number; durationSeconds: n
 
 export const DEFAULT_TOLERANCE = 0.1;
 
-/** SLOs of the sign-in calls; thresholds of throughput.ts and soak.ts. */
-export const DEFAULT_SLO: LoadConfig['slo'] = { failedRate: 0.01, checksRate: 0.99, latency: { p95: 500, p99: 1000 } };
+/** SLOs of the sign-in calls when the profile sets none (thresholds of throughput.ts and soak.ts); one source: lib/slo.ts. */
+import { DEFAULT_SLO } from '../../lib/slo.ts';
+export { DEFAULT_SLO };
 
 export const SOAK_WINDOWS = 10;
 export const SOAK_MAX_DRIFT_RATIO = 2;
@@ -129,6 +147,14 @@ export interface RunPlan {
 /** VUs for a peak arrival rate: room for answers of 0.2 s on average, at least 40, never past the hard cap. */
 export function maxVUsFor(peakRate: number): number {
   return Math.min(HARD_MAX_VUS, Math.max(40, Math.ceil(peakRate * 0.2)));
+}
+
+/**
+ * ratelimit.ts: room for answers of half a second on average. A target slowed down near its limit (or a busy
+ * machine) must not leave k6 short of VUs exactly where the limit is measured.
+ */
+export function rateLimitVUsFor(peakRate: number): number {
+  return Math.min(HARD_MAX_VUS, Math.max(60, Math.ceil(peakRate * 0.5)));
 }
 
 export function planRun(args: LoadArgs, profile: TargetProfile): RunPlan {
@@ -152,20 +178,24 @@ export function planRun(args: LoadArgs, profile: TargetProfile): RunPlan {
       throw new SafetyError(`refusing to drive ${baseUrl} into 429: the profile's intrusive.rateLimit is not true`);
     }
     const tolerance = args.tolerance ?? DEFAULT_TOLERANCE;
+    const maxRate = profile.load.maxRate;
     if (startsSimulator || args.rate !== undefined) {
       // A limit the command knows: the simulator it starts with that limit, or the one the command names.
       const burst = startsSimulator ? (args.burst ?? simulatorBurstFor(rate)) : args.burst;
-      if (startsSimulator) simulator = { rateLimit: rate, burst: burst! };
-      ratelimit = { projectId, expectedPerSecond: rate, tolerance, ...(burst !== undefined ? { burst } : {}) };
+      if (startsSimulator) simulator = { rateLimit: rate, burst: burst!, ...(args.limiter ? { limiter: args.limiter } : {}) };
+      ratelimit = { projectId, expectedPerSecond: rate, tolerance, maxRate, ...(burst !== undefined ? { burst } : {}) };
     } else {
-      if (!profile.rateLimit) throw new UsageError('ratelimit: give --rate <expected limit>, or a rateLimit section in the profile');
+      if (!profile.rateLimit) throw new UsageError('ratelimit: give --rate <expected limit>, or a rateLimit section (its isolated projectId) in the profile');
       projectId = profile.rateLimit.projectId;
-      rate = profile.rateLimit.expectedPerSecond;
       const burst = args.burst ?? profile.rateLimit.burst;
-      ratelimit = { projectId, expectedPerSecond: rate, tolerance, ...(burst !== undefined ? { burst } : {}) };
+      const expectedPerSecond = profile.rateLimit.expectedPerSecond ?? null;
+      // Without an expected limit the script searches up to the profile's load.maxRate; config.rate then names
+      // that bound (the scripts' clamp applies to it too).
+      rate = expectedPerSecond ?? maxRate;
+      ratelimit = { projectId, expectedPerSecond, tolerance, maxRate, ...(burst !== undefined ? { burst } : {}) };
     }
   }
-  const peakRate = args.script === 'ratelimit' ? rampPlan(rate, durationSeconds).endRate : args.script === 'smoke' ? 1 : rate;
+  const peakRate = ratelimit ? (ratelimit.expectedPerSecond === null ? searchPlan(ratelimit.maxRate, durationSeconds).endRate : rampPlan(rate, durationSeconds).endRate) : args.script === 'smoke' ? 1 : rate;
   boundedRate(peakRate, profile.load.maxRate);
   if (args.script === 'ratelimit' && durationSeconds < 5) throw new UsageError('ratelimit: --duration must be at least 5 s (hold, ramp through the limit, hold)');
 
@@ -181,9 +211,10 @@ export function planRun(args: LoadArgs, profile: TargetProfile): RunPlan {
     oauthClient: { clientId: client.clientId, redirectUri: client.redirectUris[0]! },
     rate,
     durationSeconds,
-    maxVUs: Math.min(HARD_MAX_VUS, args.maxVUs ?? maxVUsFor(peakRate)),
+    maxVUs: Math.min(HARD_MAX_VUS, args.maxVUs ?? (args.script === 'ratelimit' ? rateLimitVUsFor(peakRate) : maxVUsFor(peakRate))),
     requestTimeoutMs: profile.timeouts.requestMs,
-    slo: DEFAULT_SLO,
+    // The target's own SLOs (profile load.slo; the defaults of lib/slo.ts where it sets none).
+    slo: profile.load.slo ?? DEFAULT_SLO,
     ...(ratelimit ? { ratelimit } : {}),
     ...(args.script === 'soak' ? { soak: { windows: Math.max(2, Math.min(SOAK_WINDOWS, Math.floor(durationSeconds / 2))), maxDriftRatio: SOAK_MAX_DRIFT_RATIO } } : {}),
   };

@@ -6,8 +6,11 @@ import { mintAccount } from '../../lib/credentials.ts';
 import { DEFAULT_PROFILE_PATH, loadProfile, PROJECT_ROOT, type TargetProfile } from '../../lib/profile.ts';
 import { Redactor } from '../../lib/redact.ts';
 import { LOAD_CONFIG_ENV, LOAD_SECRETS_ENV, type LoadConfig } from '../lib/config.ts';
-import type { K6Summary } from '../lib/summary.ts';
+import { mergeSummaries } from '../lib/merge-summaries.ts';
+import { summaryFileName } from '../lib/ratelimit-result.ts';
+import { thresholdResults, type K6Summary } from '../lib/summary.ts';
 import { convertSummary, defaultResultsDir } from '../report/summary-to-allure.ts';
+import { freePort } from '../../scripts/verify-harness/target-profiles.ts';
 import { findK6 } from './k6-binary.ts';
 import { planRun, resolveProfilePath, type LoadArgs } from './plan.ts';
 import { startSimulatorProcess, type SimulatorProcess } from './simulator-process.ts';
@@ -38,6 +41,55 @@ export function describeK6Exit(code: number | null): string {
     case 108: return 'script aborted';
     default: return `exit ${code}`;
   }
+}
+
+/** "0,1/3,2/3,1": N equal execution segments, the way k6-operator assigns them from parallelism. */
+export function executionSegmentSequence(instances: number): string[] {
+  return Array.from({ length: instances + 1 }, (_, i) => (i === 0 ? '0' : i === instances ? '1' : `${i}/${instances}`));
+}
+
+/** k6's execution status "paused before run" (lib.ExecutionStatus): its VUs are initialised, it waits for resume. */
+const K6_PAUSED_BEFORE_RUN = 4;
+
+/**
+ * Waits until every paused k6 instance has initialised its VUs (its REST API reports the status), then resumes
+ * them all at once. Gives up, and resumes what is there, when an instance has ended or after 5 minutes.
+ */
+async function resumeTogether(addresses: readonly string[], someEnded: () => boolean, log: (line: string) => void): Promise<void> {
+  const statusOf = async (address: string): Promise<number> => {
+    try {
+      const res = await fetch(`http://${address}/v1/status`);
+      const body = (await res.json()) as { data?: { attributes?: { status?: number } } };
+      return body.data?.attributes?.status ?? -1;
+    } catch {
+      return -1; // its API is not up yet
+    }
+  };
+  const deadline = Date.now() + 300_000;
+  while (!someEnded() && Date.now() < deadline) {
+    const statuses = await Promise.all(addresses.map(statusOf));
+    if (statuses.every((s) => s >= K6_PAUSED_BEFORE_RUN)) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  log(`load: ${addresses.length} k6 instances ready; starting them together`);
+  await Promise.all(addresses.map((address) =>
+    fetch(`http://${address}/v1/status`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ data: { type: 'status', id: 'default', attributes: { paused: false } } }),
+    }).then((r) => r.arrayBuffer()).catch(() => undefined)));
+}
+
+/** The search stopped the run itself (test.abort, exit 108) once it had measured the limit. */
+function searchFinished(summary: K6Summary | null): boolean {
+  const rl = summary?.harness?.ratelimit;
+  return rl?.mode === 'search' && rl.measured?.limitPerSecond != null;
+}
+
+function describeRate(config: LoadConfig): string {
+  const rl = config.ratelimit;
+  if (!rl) return `${config.rate} req/s`;
+  return rl.expectedPerSecond === null ? `searching for the limit up to ${rl.maxRate} req/s` : `expected limit ${rl.expectedPerSecond} req/s`;
 }
 
 function stamp(): string {
@@ -95,7 +147,7 @@ export async function archiveLoad(args: LoadArgs, options: RunOptions = {}): Pro
   const workDir = join(PROJECT_ROOT, 'load', 'out', `${runId}-archive`);
   mkdirSync(workDir, { recursive: true });
   const configPath = join(workDir, 'config.json');
-  writeFileSync(configPath, `${JSON.stringify({ ...plan.config, outDir: '/tmp', runId } satisfies LoadConfig, null, 2)}\n`);
+  writeFileSync(configPath, `${JSON.stringify({ ...plan.config, outDir: '/tmp', runId, summaryOnStdout: true } satisfies LoadConfig, null, 2)}\n`);
   const archive = resolve(args.archive!);
   const script = join(PROJECT_ROOT, 'load', `${args.script}.ts`);
   const code = await new Promise<number | null>((done) =>
@@ -122,7 +174,7 @@ export async function runLoad(args: LoadArgs, options: RunOptions = {}): Promise
     if (plan.simulator) {
       sim = await startSimulatorProcess(plan.simulator);
       await warmUp(sim.url, profile);
-      const limit = plan.simulator.rateLimit === null ? 'no rate limit' : `rate limit ${plan.simulator.rateLimit}/s, burst ${plan.simulator.burst}`;
+      const limit = plan.simulator.rateLimit === null ? 'no rate limit' : `${plan.simulator.limiter ?? 'token-bucket'} limit ${plan.simulator.rateLimit}/s, burst ${plan.simulator.burst}`;
       log(`load: started the embedded simulator at ${sim.url} (${limit})`);
     }
     const config: LoadConfig = { ...plan.config, target: { ...plan.config.target, baseUrl: sim ? sim.url : plan.config.target.baseUrl }, outDir, runId };
@@ -138,21 +190,45 @@ export async function runLoad(args: LoadArgs, options: RunOptions = {}): Promise
         ? { K6_WEB_DASHBOARD: 'true', K6_WEB_DASHBOARD_PORT: '-1', K6_WEB_DASHBOARD_PERIOD: '1s', K6_WEB_DASHBOARD_EXPORT: dashboardPath }
         : { K6_WEB_DASHBOARD: 'false' }),
     };
-    const k6Args = ['run', '--quiet', '-e', `${LOAD_CONFIG_ENV}=${configPath}`, ...(options.k6Args ?? []), script];
-    log(`load: ${relative(PROJECT_ROOT, script)} against ${config.target.baseUrl}: ${config.rate} req/s${config.ratelimit ? ' expected limit' : ''}, ${config.durationSeconds} s (${k6} ${k6Args.slice(0, 2).join(' ')} ...)`);
-    const child = spawn(k6, k6Args, { cwd: PROJECT_ROOT, env: k6Env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const instances = args.instances ?? 1;
+    const sequence = executionSegmentSequence(instances);
+    log(`load: ${relative(PROJECT_ROOT, script)} against ${config.target.baseUrl}: ${describeRate(config)}, ${config.durationSeconds} s${instances > 1 ? `, ${instances} k6 instances (execution segments)` : ''} (${k6} run ...)`);
     const show = options.showK6Output ?? true;
     const sink = show ? null : { write: () => true } as unknown as NodeJS.WritableStream;
-    const piping = Promise.all([pipeRedacted(child.stdout!, sink ?? process.stdout, redactor), pipeRedacted(child.stderr!, sink ?? process.stderr, redactor)]);
-    const k6ExitCode = await new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-    await piping;
-    if (k6ExitCode !== 0) problems.push(`k6: ${describeK6Exit(k6ExitCode)}`);
+    // N instances, each its segment of every scenario (k6 splits the arrival rates); one dashboard only. They
+    // start paused and are resumed together once every one has its VUs: one still compiling its VUs while
+    // another already runs would starve it (and the target) of CPU, and their seconds would not line up.
+    const addresses = instances > 1 ? await Promise.all(Array.from({ length: instances }, async () => `127.0.0.1:${await freePort()}`)) : [];
+    let ended = 0;
+    const exits = Promise.all(Array.from({ length: instances }, (_, i) => {
+      const segmentArgs = instances > 1
+        ? ['--execution-segment', `${sequence[i]}:${sequence[i + 1]}`, '--execution-segment-sequence', sequence.join(','), '--paused', '--address', addresses[i]!]
+        : [];
+      const k6Args = ['run', '--quiet', '-e', `${LOAD_CONFIG_ENV}=${configPath}`, ...segmentArgs, ...(options.k6Args ?? []), script];
+      const child = spawn(k6, k6Args, { cwd: PROJECT_ROOT, env: i === 0 ? k6Env : { ...k6Env, K6_WEB_DASHBOARD: 'false' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const piping = Promise.all([pipeRedacted(child.stdout!, sink ?? process.stdout, redactor), pipeRedacted(child.stderr!, sink ?? process.stderr, redactor)]);
+      return new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code))).then(async (code) => (ended++, await piping, code));
+    }));
+    if (instances > 1) await resumeTogether(addresses, () => ended > 0, log);
+    const exitCodes = await exits;
 
-    const summaryPath = join(outDir, 'summary.json');
+    const summaryFiles = instances > 1 ? sequence.slice(0, -1).map((from, i) => join(outDir, summaryFileName(`${from}:${sequence[i + 1]}`))) : [join(outDir, 'summary.json')];
+    const found = summaryFiles.filter((f) => existsSync(f));
     let summary: K6Summary | null = null;
-    if (existsSync(summaryPath)) {
-      summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as K6Summary;
-      if (summary.harness?.ratelimit && !summary.harness.ratelimit.verdict.ok) problems.push(`onset: ${summary.harness.ratelimit.verdict.reason}`);
+    if (found.length === summaryFiles.length) {
+      summary = mergeSummaries(found.map((f) => JSON.parse(readFileSync(f, 'utf8')) as K6Summary));
+      if (instances > 1) writeFileSync(join(outDir, 'summary.json'), JSON.stringify(summary, null, 1));
+    }
+    const k6ExitCode = exitCodes.find((c) => c !== 0) ?? 0;
+    exitCodes.forEach((code, i) => {
+      if (code === 0 || (code === 108 && searchFinished(summary))) return;
+      problems.push(`k6${instances > 1 ? ` instance ${i + 1} of ${instances}` : ''}: ${describeK6Exit(code)}`);
+    });
+    if (summary) {
+      // A search stopped by the script (exit 108) evaluated its thresholds all the same: they are in the summary.
+      if (exitCodes.includes(108) && searchFinished(summary)) for (const t of thresholdResults(summary)) if (!t.ok) problems.push(`threshold ${t.metric}: ${t.expression} failed`);
+      if (summary.harness?.ratelimit && !summary.harness.ratelimit.verdict.ok) problems.push(`rate limit: ${summary.harness.ratelimit.verdict.reason}`);
+      if (summary.harness?.ratelimit?.below && !summary.harness.ratelimit.below.ok) problems.push(`rate limit: ${summary.harness.ratelimit.below.reason}`);
       if (summary.harness?.soak && !summary.harness.soak.ok) problems.push(`drift: ${summary.harness.soak.reason}`);
       if (args.report) {
         const resultsDir = options.resultsDir ?? defaultResultsDir(env);
@@ -161,11 +237,11 @@ export async function runLoad(args: LoadArgs, options: RunOptions = {}): Promise
           resultsDir,
           redactor,
           dashboardHtmlPath: existsSync(dashboardPath) ? dashboardPath : undefined,
-          k6ExitCode,
+          k6ExitCode: k6ExitCode === 108 && searchFinished(summary) ? 0 : k6ExitCode,
         });
         log(`load: Allure results for ${written.length} scenario(s) in ${relative(PROJECT_ROOT, resultsDir) || resultsDir}`);
       }
-    } else problems.push('k6 wrote no summary (the script failed before its end)');
+    } else problems.push(`k6 wrote ${found.length} of ${summaryFiles.length} summaries (the script failed before its end)`);
     for (const p of problems) log(`load: FAILED: ${p}`);
     if (problems.length === 0) log(`load: ${args.script}.ts passed; summary in ${relative(PROJECT_ROOT, outDir)}`);
     return { script: args.script, exitCode: problems.length === 0 ? 0 : 1, k6ExitCode, outDir, summary, problems };

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { waitForListening } from '../../lib/listening.ts';
 import { PROJECT_ROOT } from '../../lib/profile.ts';
+import type { LimiterKind } from '../../sim/rate-limiter.ts';
 
 /**
  * The embedded simulator as a child process on a free loopback port, with the rate limit a run needs. Started
@@ -18,6 +19,8 @@ export interface SimulatorLimit {
   /** Requests per second per project/client, or null for no limit. */
   rateLimit: number | null;
   burst?: number;
+  /** Which limiter counts (sim --limiter); the simulator's default is the token bucket. */
+  limiter?: LimiterKind;
 }
 
 /**
@@ -32,6 +35,7 @@ export function simulatorBurstFor(rateLimit: number): number {
 export function simulatorArgs(limit: SimulatorLimit): string[] {
   const args = ['--port', '0', '--rate-limit', limit.rateLimit === null ? 'off' : String(limit.rateLimit)];
   if (limit.rateLimit !== null && limit.burst !== undefined) args.push('--burst', String(limit.burst));
+  if (limit.rateLimit !== null && limit.limiter !== undefined) args.push('--limiter', limit.limiter);
   return args;
 }
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DRIFT_ARG_OPTIONS, DRIFT_USAGE, driftFlags, takeCompare, type DriftFlags } from './drift-options.ts';
 
 /**
  * The main job's command line: `npm start -- [--target <profile.json>] [--only conformance,e2e,load]
@@ -24,6 +25,8 @@ export interface MainJobOptions {
   /** Passed on to the load runner: the confirmation it needs before loading a target that is not loopback. */
   iOwnThisTarget: boolean;
   help: boolean;
+  /** Drift: learn, baseline, compare, strictness, and the simulator variant to run against (scripts/main-job/drift-options.ts). */
+  drift: DriftFlags;
 }
 
 export class OptionsError extends Error {
@@ -38,6 +41,7 @@ export const USAGE = `usage: npm start -- [options]
   --load-scripts <names>    comma-separated k6 scripts for the load stage (default: the stage's main-job set)
   --i-own-this-target       let the load stage load a non-loopback target (its profile must allow it too)
   --no-report               gather the stages' Allure results but do not build the report
+${DRIFT_USAGE}
   -h, --help                this text`;
 
 function splitList(value: string, flag: string): string[] {
@@ -48,9 +52,11 @@ function splitList(value: string, flag: string): string[] {
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): MainJobOptions {
   let parsed;
+  // `--compare <A> <B>` takes two values, which parseArgs cannot: taken out first.
+  const { compare, rest } = takeCompare(argv, cwd);
   try {
     parsed = parseArgs({
-      args: argv,
+      args: rest,
       options: {
         target: { type: 'string' },
         only: { type: 'string' },
@@ -59,6 +65,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         'no-report': { type: 'boolean', default: false },
         'i-own-this-target': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
+        ...DRIFT_ARG_OPTIONS,
       },
       strict: true,
       allowPositionals: false,
@@ -99,5 +106,6 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     loadScripts: values['load-scripts'] !== undefined ? splitList(values['load-scripts'], '--load-scripts') : undefined,
     iOwnThisTarget: values['i-own-this-target'] ?? false,
     help: values.help ?? false,
+    drift: driftFlags(values, compare, cwd),
   };
 }

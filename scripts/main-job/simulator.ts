@@ -43,14 +43,15 @@ function profileWithBaseUrl(profile: TargetProfile, baseUrl: string, outDir: str
   return path;
 }
 
-export async function startSimulator(profile: TargetProfile, outDir: string): Promise<RunningSimulator> {
+/** `extraArgs`: more simulator flags (npm start's --sim-defect / --sim-latency). */
+export async function startSimulator(profile: TargetProfile, outDir: string, extraArgs: readonly string[] = []): Promise<RunningSimulator> {
   const wanted = Number(new URL(profile.baseUrl).port || 80);
   const port = (await isPortFree(wanted)) ? wanted : 0;
   const logPath = join(outDir, 'simulator.log');
   mkdirSync(outDir, { recursive: true });
   const log = createWriteStream(logPath);
   // Through tsx's own command line (not `node --import tsx`): the simulator's worker threads load .ts files too.
-  const child = spawn(join(PROJECT_ROOT, 'node_modules/.bin/tsx'), ['sim/main.ts', '--port', String(port)], {
+  const child = spawn(join(PROJECT_ROOT, 'node_modules/.bin/tsx'), ['sim/main.ts', '--port', String(port), ...extraArgs], {
     cwd: PROJECT_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -25,14 +25,17 @@ const FILES_FOR_AREA: Record<DefectArea, RegExp> = {
   robustness: /jwt-login\.spec|malformed|negative|generated|robust/,
 };
 
+/** Defects whose tests sit in fewer or other files than their area's (malformed-body tests: both login specs). */
+const FILES_FOR_DEFECT: Record<string, RegExp> = { 'malformed-json-500': /jwt-login\.spec|oauth-login\.spec/ };
+
 /** Areas whose defects a browser flow can see (redirects, state, redirect_uri, the code): e2e runs for them. */
 export const E2E_AREAS: readonly DefectArea[] = ['redirect', 'state', 'redirect_uri', 'code-exchange', 'cross-auth'];
 
 /** slow-answers makes every request wait for the per-request timeout: a few tests show it as well as all of them. */
 export const SLOW_DEFECT_GREP = 'projectId (missing|not a UUID) is refused';
 
-export function specFilesFor(_name: string, defect: Defect, all: readonly string[]): string[] {
-  const pattern = FILES_FOR_AREA[defect.area];
+export function specFilesFor(name: string, defect: Defect, all: readonly string[]): string[] {
+  const pattern = FILES_FOR_DEFECT[name] ?? FILES_FOR_AREA[defect.area];
   const matched = all.filter((f) => pattern.test(f));
   return matched.length > 0 ? matched : [...all];
 }

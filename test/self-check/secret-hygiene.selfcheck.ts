@@ -5,7 +5,9 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { PROJECT_ROOT } from '../../lib/profile.ts';
+import { PROJECT_ROOT, loadProfile } from '../../lib/profile.ts';
+import { buildRecord, recordPathFor, writeRecord } from '../../lib/drift/record.ts';
+import { writeLearnedFile } from '../../lib/drift/learn.ts';
 import { SOCIAL_PROVIDERS } from '../../contract/index.ts';
 import { runPlaywright } from '../../scripts/verify-harness/playwright-run.ts';
 import { freePort, simulatorProfileDocument, writeProfile } from '../../scripts/verify-harness/target-profiles.ts';
@@ -122,6 +124,13 @@ test(`no canary secret (${MARK}) and no JWT in reports, traces or logs, even wit
   await waitUntilFree(E2E_CLIENT_APP_ORIGIN, 5 * 60_000);
   const e2e = await runPlaywright({ project: 'e2e', outDir: join(OUT, 'e2e'), env, workers: 1, timeoutMs: 12 * 60_000, keepConfigReporters: true });
   const reports = buildAllureReports(resultsDir);
+  // The run's record (reports/history/<target>.run.json) and learned expectations, built as the main job builds them
+  // (without the profile's secrets, so only what the results themselves let through could leak into them).
+  const history = join(OUT, 'history');
+  const record = buildRecord(resultsDir, { id: 'canary', date: new Date().toISOString(), commit: 'canary', target: { name: 'canary profile', baseUrl: 'http://127.0.0.1/api' }, stages: ['conformance', 'e2e'] });
+  writeRecord(recordPathFor(history, 'canary profile'), record);
+  writeLearnedFile(record, { name: 'canary profile', expectations: loadProfile(profile.path, { ...process.env, ...profile.env }).expectations, expectationsPath: join(history, 'expectations.json') }, true);
+  assert.ok(Object.values(record.tests).some((t) => t.answers.length > 0), 'the record holds the answers of the run');
 
   // The run must really have exercised the failure paths and produced every kind of artifact, or an empty scan proves nothing.
   const traces = readdirSync(join(OUT, 'e2e', 'test-results'), { recursive: true }).filter((f) => String(f).endsWith('trace.zip'));
@@ -141,7 +150,7 @@ test(`no canary secret (${MARK}) and no JWT in reports, traces or logs, even wit
   const control = scanForCanaries([join(OUT, 'control')], profile.canaries).findings;
   assert.ok(control.some((f) => f.what.includes('Base64')) && control.some((f) => !f.what.includes('Base64')), 'the scanner finds canaries that are there, plain and Base64');
 
-  const scan = scanForCanaries([resultsDir, ...reports, join(OUT, 'conformance'), join(OUT, 'e2e')], profile.canaries);
+  const scan = scanForCanaries([resultsDir, ...reports, history, join(OUT, 'conformance'), join(OUT, 'e2e')], profile.canaries);
   process.stdout.write(`hygiene: scanned ${scan.filesScanned} files and ${scan.zipEntriesScanned} trace entries: ${scan.findings.length} findings\n`);
   for (const f of scan.findings.slice(0, 20)) process.stdout.write(`  LEAK ${f.what} in ${f.file.replace(`${PROJECT_ROOT}/`, '')}: …${f.excerpt}…\n`);
   assert.equal(scan.findings.length, 0, `${scan.findings.length} secrets found in the run's artifacts (see above)`);

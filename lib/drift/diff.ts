@@ -1,0 +1,187 @@
+import type { AnswerCase, EndpointId } from '../../contract/index.ts';
+import type { Expectation } from '../profile.ts';
+import { describeRule, isRegression, type RegressionRule } from '../slo.ts';
+import { answerSignature, type AnswerRecord, type RunRecord } from './record.ts';
+
+/**
+ * What changed between two runs (a baseline and this one, or target A and target B): every difference is one
+ * Change. Whether it fails:
+ *   - an answer to an expectation case that no longer matches a pinned expectation of the current target (a
+ *     single status, or a named code) fails: QA said what this server answers, and it answers something else;
+ *   - latency worse than the profile's regression rule fails;
+ *   - every other difference is shown and does not fail, unless strict (--strict-drift).
+ */
+
+export type ChangeKind = 'answer' | 'latency' | 'load latency' | 'rate limit';
+
+export interface Change {
+  kind: ChangeKind;
+  /** The test (answers) or the endpoint / load script (latency) the change is about. */
+  subject: string;
+  endpoint: EndpointId | null;
+  /** One line: what it was → what it is now. */
+  title: string;
+  was: string;
+  now: string;
+  curlWas: string | null;
+  curlNow: string | null;
+  failing: boolean;
+  /** Why it fails or why not. */
+  verdict: string;
+}
+
+export interface DiffOptions {
+  /** The current target's expectations: a changed answer that breaks a pinned one fails. */
+  expectations: Record<AnswerCase, Expectation>;
+  regression: RegressionRule;
+  strict: boolean;
+}
+
+const describeAnswer = (a: AnswerRecord): string =>
+  `${a.method} ${a.endpoint ?? 'other'} → ${a.status}${a.code ? ` error.code ${a.code}` : ''}, body ${a.shape}`;
+
+/** A case is pinned on status when the expectations give one status, and on code when they name one. */
+export function pinnedParts(expectation: Expectation): { status: boolean; code: boolean } {
+  return { status: expectation.status.length === 1, code: expectation.code !== null };
+}
+
+/** Does the answer break what the expectations pin for its case? Returns the reason, or null. */
+function breaksPinned(answer: AnswerRecord, expectations: Record<AnswerCase, Expectation>): string | null {
+  if (!answer.expectationCase) return null;
+  const want = expectations[answer.expectationCase];
+  if (!want) return null;
+  if (!want.status.includes(answer.status)) return `case ${answer.expectationCase} expects status ${want.status.join(' or ')}, now ${answer.status}`;
+  if (want.code !== null && answer.code !== want.code) return `case ${answer.expectationCase} pins error.code ${want.code}, now ${answer.code ?? 'none'}`;
+  return null;
+}
+
+/** Pairs answers that went away with answers that came, on the same call (and expectation case, when there is one). */
+function pairUp(gone: AnswerRecord[], came: AnswerRecord[]): { was: AnswerRecord | null; now: AnswerRecord | null }[] {
+  const pairs: { was: AnswerRecord | null; now: AnswerRecord | null }[] = [];
+  const left = [...came];
+  for (const was of gone) {
+    const i = left.findIndex((now) => now.method === was.method && now.endpoint === was.endpoint && now.expectationCase === was.expectationCase);
+    const j = i >= 0 ? i : left.findIndex((now) => now.method === was.method && now.endpoint === was.endpoint);
+    if (j >= 0) pairs.push({ was, now: left.splice(j, 1)[0]! });
+    else pairs.push({ was, now: null });
+  }
+  for (const now of left) pairs.push({ was: null, now });
+  return pairs;
+}
+
+/**
+ * The cURL lines of both sides. A record on disk keeps none (size): the baseline's request is this run's request of
+ * the same test, sent to the baseline's base URL.
+ */
+function curlsOf(was: AnswerRecord | null, now: AnswerRecord | null, answers: AnswerRecord[], base: RunRecord, current: RunRecord): { curlWas: string | null; curlNow: string | null } {
+  const sameCall = (a: AnswerRecord | null): string | undefined => (a ? answers.find((x) => x.curl && x.method === a.method && x.endpoint === a.endpoint)?.curl : undefined);
+  const curlNow = now?.curl ?? sameCall(now) ?? sameCall(was) ?? null;
+  const rebased = curlNow && base.run.target.baseUrl ? curlNow.split(current.run.target.baseUrl).join(base.run.target.baseUrl) : null;
+  return { curlWas: was?.curl ?? rebased, curlNow: now ? curlNow : null };
+}
+
+function answerChanges(base: RunRecord, current: RunRecord, options: DiffOptions): Change[] {
+  const changes: Change[] = [];
+  for (const [id, test] of Object.entries(current.tests)) {
+    const before = base.tests[id];
+    // Only tests both runs made requests in: a test left out (--only, a skipped provider) is not a change of the target.
+    if (!before || before.answers.length === 0 || test.answers.length === 0) continue;
+    const had = new Set(before.answers.map(answerSignature));
+    const has = new Set(test.answers.map(answerSignature));
+    const gone = before.answers.filter((a) => !has.has(answerSignature(a)));
+    const came = test.answers.filter((a) => !had.has(answerSignature(a)));
+    for (const { was, now } of pairUp(gone, came)) {
+      const broken = now ? breaksPinned(now, options.expectations) : null;
+      const failing = options.strict || broken !== null;
+      const verdict = broken
+        ? `fails: ${broken} (pinned in the expectations file)`
+        : options.strict
+          ? 'fails: --strict-drift makes every change fail'
+          : now?.expectationCase
+            ? `shown, not failing: case ${now.expectationCase} is not pinned to another answer (pin it in the expectations file to make this fail)`
+            : 'shown, not failing: no pinned expectation covers this answer';
+      changes.push({
+        kind: 'answer',
+        subject: id,
+        endpoint: (now ?? was)!.endpoint,
+        title: `${was ? `${was.status}${was.code ? ` ${was.code}` : ''}` : 'not answered'} → ${now ? `${now.status}${now.code ? ` ${now.code}` : ''}` : 'no longer answered'}${
+          was && now && was.status === now.status && was.code === now.code ? ' (body shape)' : ''
+        }`,
+        was: was ? describeAnswer(was) : 'no such answer',
+        now: now ? describeAnswer(now) : 'no such answer',
+        ...curlsOf(was, now, test.answers, base, current),
+        failing,
+        verdict,
+      });
+    }
+  }
+  return changes;
+}
+
+function latencyChanges(base: RunRecord, current: RunRecord, options: DiffOptions): Change[] {
+  const changes: Change[] = [];
+  const rule = options.regression;
+  for (const [endpoint, now] of Object.entries(current.latency) as [EndpointId, NonNullable<RunRecord['latency'][EndpointId]>][]) {
+    const was = base.latency[endpoint];
+    if (!was || was.n < rule.minSamples || now.n < rule.minSamples) continue;
+    // The suites' requests come from a test runner that shares its machine: a busy machine stretches the middle
+    // and the tail of their latency, but some requests still find it idle, so the floor (p10) stays. A slower
+    // server moves every request, floor included. So both the floor and the median must be worse by the rule.
+    const p10 = isRegression(rule, was.p10, now.p10);
+    const p50 = isRegression(rule, was.p50, now.p50);
+    if (!(p10 && p50)) continue;
+    changes.push({
+      kind: 'latency',
+      subject: endpoint,
+      endpoint,
+      title: `${endpoint} latency p10 ${was.p10} → ${now.p10} ms, median ${was.p50} → ${now.p50} ms`,
+      was: `p10 ${was.p10} ms, median ${was.p50} ms, p95 ${was.p95} ms over ${was.n} answers of the suites`,
+      now: `p10 ${now.p10} ms, median ${now.p50} ms, p95 ${now.p95} ms over ${now.n} answers of the suites`,
+      curlWas: null,
+      curlNow: null,
+      failing: true,
+      verdict: `fails: latency regression (p10 and median both ${describeRule(rule)}; profile load.regression)`,
+    });
+  }
+  for (const [script, now] of Object.entries(current.load)) {
+    const was = base.load[script];
+    if (!was || was.p95 === null || now.p95 === null || !isRegression(rule, was.p95, now.p95)) continue;
+    changes.push({
+      kind: 'load latency',
+      subject: `load/${script}.ts`,
+      endpoint: null,
+      title: `${script}.ts p95 ${was.p95} → ${now.p95} ms`,
+      was: `k6 p95 ${was.p95} ms, p99 ${was.p99 ?? '-'} ms`,
+      now: `k6 p95 ${now.p95} ms, p99 ${now.p99 ?? '-'} ms`,
+      curlWas: null,
+      curlNow: null,
+      failing: true,
+      verdict: `fails: latency regression (p95 ${describeRule(rule)}; profile load.regression)`,
+    });
+  }
+  return changes;
+}
+
+function rateLimitChanges(base: RunRecord, current: RunRecord, options: DiffOptions): Change[] {
+  const was = base.rateLimit?.onsetPerSecond;
+  const now = current.rateLimit?.onsetPerSecond;
+  if (was === undefined || now === undefined || was === null || now === null) return [];
+  // The onset is found to within a few percent (load/README.md); a change beyond 10% is a different limit.
+  if (Math.abs(now - was) <= 0.1 * was) return [];
+  return [{
+    kind: 'rate limit',
+    subject: 'load/ratelimit.ts',
+    endpoint: null,
+    title: `429 onset ${was} → ${now} req/s`,
+    was: `429s began at ${was} req/s`,
+    now: `429s begin at ${now} req/s`,
+    curlWas: null,
+    curlNow: null,
+    failing: options.strict,
+    verdict: options.strict ? 'fails: --strict-drift makes every change fail' : 'shown, not failing: the ratelimit script itself checks the onset against the profile\'s expected limit',
+  }];
+}
+
+export function diffRecords(base: RunRecord, current: RunRecord, options: DiffOptions): Change[] {
+  return [...answerChanges(base, current, options), ...latencyChanges(base, current, options), ...rateLimitChanges(base, current, options)];
+}

@@ -1,0 +1,107 @@
+import { existsSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { diffRecords, type Change } from '../../lib/drift/diff.ts';
+import { learnedPathFor, looseCases, writeLearnedFile } from '../../lib/drift/learn.ts';
+import { buildRecord, readRecord, recordPathFor, writeRecord, type RunFacts, type RunRecord } from '../../lib/drift/record.ts';
+import { PROJECT_ROOT, type TargetProfile } from '../../lib/profile.ts';
+import { DEFAULT_REGRESSION } from '../../lib/slo.ts';
+import { writeChangeResults } from './changed-results.ts';
+
+/**
+ * The drift step of a run, after the stages and before the report: build the run's record from the gathered
+ * results, compare it with the baseline (the previous run on the same target, a record file, or target A of
+ * --compare), write each change as an Allure result, keep the record as the target's last run, and --learn.
+ * Returns the lines the one-screen summary prints.
+ */
+
+export const HISTORY_DIR = join(PROJECT_ROOT, 'reports/history');
+
+export interface DriftOptions {
+  /** Write targets/expectations/<name>.learned.json from this run. */
+  learn: boolean;
+  /** Replace a learned file even when it was edited by hand. */
+  force: boolean;
+  /** A record file, or 'previous'; undefined means the previous run on the same target when there is one. */
+  baseline?: string;
+  /** Every change fails, not only broken pinned expectations and latency regressions. */
+  strict: boolean;
+}
+
+export interface DriftContext {
+  resultsDir: string;
+  /** Where the last run of each target is kept (reports/history; DRIFT_HISTORY_DIR overrides it). */
+  historyDir: string;
+  profile: TargetProfile;
+  facts: RunFacts;
+}
+
+export interface DriftOutcome {
+  record: RunRecord | null;
+  recordPath: string | null;
+  recordBytes: number;
+  baseline: string | null;
+  changes: Change[];
+  lines: string[];
+}
+
+const rel = (p: string): string => relative(process.cwd(), p) || p;
+
+export function historyDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.DRIFT_HISTORY_DIR ? join(process.cwd(), env.DRIFT_HISTORY_DIR) : HISTORY_DIR;
+}
+
+export function runDriftStep(ctx: DriftContext, options: DriftOptions): DriftOutcome {
+  const lines: string[] = [];
+  const record = buildRecord(ctx.resultsDir, ctx.facts);
+  const answered = Object.values(record.tests).filter((t) => t.answers.length > 0).length;
+  if (Object.keys(record.tests).length === 0) {
+    return { record: null, recordPath: null, recordBytes: 0, baseline: null, changes: [], lines: ['Drift:       no test results, so no record of this run'] };
+  }
+
+  const previousPath = recordPathFor(ctx.historyDir, ctx.profile.name);
+  let baseline: RunRecord | null = null;
+  let baselineName: string | null = null;
+  if (options.baseline && options.baseline !== 'previous') {
+    baseline = readRecord(options.baseline);
+    baselineName = rel(options.baseline);
+  } else if (existsSync(previousPath)) {
+    baseline = readRecord(previousPath);
+    baselineName = `the previous run on ${ctx.profile.name} (${rel(previousPath)}, ${baseline.run.date})`;
+  }
+
+  let changes: Change[] = [];
+  if (baseline) {
+    changes = diffRecords(baseline, record, { expectations: ctx.profile.expectations, regression: ctx.profile.load.regression ?? DEFAULT_REGRESSION, strict: options.strict });
+    writeChangeResults(ctx.resultsDir, changes, baseline, record, ctx.profile.secrets);
+    const failing = changes.filter((c) => c.failing).length;
+    lines.push(`Drift:       against ${baselineName}: ${changes.length} change${changes.length === 1 ? '' : 's'}${changes.length ? ` (${failing} failing)` : ''}`);
+    for (const c of changes.slice(0, 8)) lines.push(`  ${c.failing ? 'FAIL' : 'shown'}  ${c.kind}: ${c.title}${c.kind === 'answer' ? ` in ${c.subject}` : ''}`);
+    if (changes.length > 8) lines.push(`  … and ${changes.length - 8} more in the report's Changed category`);
+  } else {
+    lines.push(`Drift:       first run on ${ctx.profile.name}${options.baseline === 'previous' ? ' (no previous run to compare with)' : ''}: this run is the baseline of the next`);
+  }
+
+  writeRecord(previousPath, record);
+  const recordBytes = statSync(previousPath).size;
+  lines.push(`Record:      ${rel(previousPath)} (${(recordBytes / 1024).toFixed(0)} KB, ${Object.keys(record.tests).length} tests, ${answered} with answers)`);
+
+  // Learn when asked, and on a target's first run while its expectations leave cases open: the summary can then
+  // point QA at a file to adopt instead of a command to run.
+  const loose = looseCases(ctx.profile.expectations);
+  const learnedPath = learnedPathFor(ctx.profile);
+  if (options.learn || (!baseline && loose.length > 0)) {
+    const outcome = writeLearnedFile(record, ctx.profile, options.force, learnedPath);
+    lines.push(
+      outcome.written
+        ? `Learned:     ${rel(outcome.path)}: ${outcome.observed} of ${Object.keys(ctx.profile.expectations).length} cases observed, ${outcome.pinned} pinned to one status and code`
+        : `Learned:     ${outcome.reason}`,
+    );
+  }
+  if (loose.length > 0) {
+    const adopt = existsSync(learnedPath)
+      ? `adopt ${rel(learnedPath)} (point the profile's "expectations" at it) to pin them`
+      : 'run npm start -- --learn to write what this server answers, then adopt it';
+    lines.push(`Expectations: ${loose.length} of ${Object.keys(ctx.profile.expectations).length} cases unpinned in ${rel(ctx.profile.expectationsPath)} (any of several statuses, or any code): a changed answer there passes; ${adopt}`);
+  }
+  return { record, recordPath: previousPath, recordBytes, baseline: baselineName, changes, lines };
+}
