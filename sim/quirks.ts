@@ -377,7 +377,7 @@ export const QUIRKS: Record<string, Quirk> = {
   },
   'rate-limit-more-generous': {
     description: 'the limiter lets half a burst more through before its first 429 than the profile expects',
-    allowedBy: 'The pages list 429 Too Many Requests but give no limit; how many requests a fresh limit accepts is the server\'s choice (the profile only sets the floor the suites check).',
+    allowedBy: 'The pages list "429 Too Many Requests" and give no limit; how many requests a fresh limit accepts is the server\'s choice (the profile only sets the floor the suites check).',
     area: 'rate-limit',
     e2e: false,
     rules: (inner) => ({
