@@ -132,6 +132,7 @@ async function runQuirkConformance(target: Target & { quirk: QuirkRun }): Promis
   const outcome = await withSimulator(join(dir, 'conformance'), null, (env) =>
     runPlaywright({
       project: 'conformance', outDir: join(dir, 'conformance'), env: { ...env, E2E_CLIENT_APP: 'off' }, files: conformanceFilesFor(target.quirk, conformanceFiles),
+      ...(target.quirk.grep ? { grep: target.quirk.grep } : {}),
       workers: combined ? Number(args.workers ?? 2) : 1, timeoutMs: 15 * 60_000,
     }), target.quirk.quirks);
   result.stages.push({ stage: 'conformance', outcome });
@@ -334,7 +335,7 @@ async function main(): Promise<void> {
     const passed = r.stages.reduce((sum, x) => sum + x.outcome.passed, 0);
     falseAlarms += failed.length;
     if (failed.length > 0 || errors.length > 0 || passed === 0) quirksOk = false;
-    const files = r.quirk!.conformance === 'all' ? 'every conformance file' : `conformance ${r.quirk!.conformance.source}`;
+    const files = r.quirk!.conformance === 'all' ? 'every conformance file' : `conformance ${r.quirk!.conformance.source}${r.quirk!.grep ? ` --grep ${r.quirk!.grep}` : ''}`;
     process.stdout.write(`${failed.length === 0 && errors.length === 0 && passed > 0 ? '✓' : '✗'} ${r.name}: ${failed.length} false alarm${failed.length === 1 ? '' : 's'}, ${passed} passed (${files}; stages: ${r.stages.map((x) => x.stage).join(', ')})\n`);
     if (r.quirk!.quirks.length > 1) process.stdout.write(`    quirks: ${r.quirk!.quirks.join(', ')}\n`);
     for (const f of failed) process.stdout.write(`    false alarm: ${f.stage} › ${f.title}\n      ${f.reason}\n`);

@@ -69,6 +69,7 @@ test('quirk runs, fast mode: every combinable quirk on one simulator against eve
   assert.deepEqual(runs[0], { name: COMBINED_RUN, quirks: together, conformance: 'all', e2e: 'smoke', k6: false });
   assert.deepEqual(runs.slice(1).map((r) => r.quirks), apart.map((q) => [q]));
   for (const r of runs.slice(1)) assert.ok(r.conformance instanceof RegExp && r.e2e === 'none', `${r.name} runs the files of its area`);
+  assert.equal(runs.find((r) => r.name === 'error-details-absent')?.grep, '(projectId|access_token) .* is refused|malformed JSON body', 'the error answers only');
   assert.equal(quirksCovered(runs), Object.keys(QUIRKS).length, 'every quirk is covered');
   assert.deepEqual(quirkRuns([], false), []);
   assert.deepEqual(quirkRuns(['gzip-responses'], false), [{ name: 'gzip-responses', quirks: ['gzip-responses'], conformance: 'all', e2e: 'smoke', k6: false }]);

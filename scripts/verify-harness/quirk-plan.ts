@@ -16,6 +16,8 @@ export interface QuirkRun {
   quirks: string[];
   /** Conformance files: every one, or those of the quirk's area. */
   conformance: 'all' | RegExp;
+  /** Within those files, only the tests that see the quirk (fast mode, where the area has such a list). */
+  grep?: string;
   /** Browser flows: none, the smoke subset that sees login URLs and redirects, or all. */
   e2e: 'none' | 'smoke' | 'all';
   /** The k6 rate-limit script too (when k6 is there): for rate-limit quirks in --full. */
@@ -35,6 +37,11 @@ const FILES_FOR_AREA: Record<QuirkArea, RegExp> = {
   encoding: /jwt-login\.spec|oauth-login-query/,
   timing: /logout|cross-auth/,
   'rate-limit': /rate-?limit/,
+};
+
+/** Within an area's files, the tests that see its quirks (fast mode): every error status of the JWT call for the error body. */
+const GREP_FOR_AREA: Partial<Record<QuirkArea, string>> = {
+  'error-body': '(projectId|access_token) .* is refused|malformed JSON body',
 };
 
 /** The e2e tests of the fast mode: the browser following a 302 Location and a login_url to the redirect URI. */
@@ -57,7 +64,10 @@ export function quirkRuns(names: readonly string[], full: boolean): QuirkRun[] {
       runs.push({ name, quirks: [name], conformance: 'all', e2e: quirk.e2e ? 'all' : 'none', k6: quirk.area === 'rate-limit' });
     }
   } else {
-    for (const name of apart) runs.push({ name, quirks: [name], conformance: FILES_FOR_AREA[QUIRKS[name]!.area], e2e: 'none', k6: false });
+    for (const name of apart) {
+      const area = QUIRKS[name]!.area;
+      runs.push({ name, quirks: [name], conformance: FILES_FOR_AREA[area], ...(GREP_FOR_AREA[area] ? { grep: GREP_FOR_AREA[area] } : {}), e2e: 'none', k6: false });
+    }
   }
   return runs;
 }
