@@ -14,7 +14,7 @@ import type { Rules } from './rules.ts';
  * Each quirk says what it changes and what allows it (`allowedBy`: the document's words that leave the room,
  * or the RFC that permits it). Unlike a defect, quirks compose: each layer wraps the rules below it, so the
  * simulator can run several at once (`--quirk a,b`). Where QA would adapt to such a server by editing data, the
- * quirk says how (`redirectUri` for the profile's registered URIs, `expectations` for its expectations file).
+ * quirk says how (`redirectUris` for the profile's registered URIs, `expectations` for its expectations file).
  */
 
 export type QuirkArea = 'error-body' | 'success-body' | 'jwt' | 'login-url' | 'status' | 'headers' | 'encoding' | 'timing' | 'rate-limit';
@@ -39,8 +39,8 @@ export interface Quirk {
   transform?: (answer: Answer, route: RouteId) => Answer | Promise<Answer>;
   /** How answers are written on the wire (header names, content type, transfer coding, JSON text). */
   wire?: WireStyle;
-  /** The registered redirect URIs of the seed clients, as this server registers them (QA's profile lists the same). */
-  redirectUri?: (uri: string) => string;
+  /** A client's registered redirect URIs, as this server registers them (QA's profile lists the same). */
+  redirectUris?: (uris: readonly string[]) => string[];
   /** How QA's target profile for such a server differs from the simulator's (e.g. what its limiter sends). */
   profile?: (doc: Record<string, any>) => void;
   /** How QA's expectations file for such a server differs from the simulator's (the status or code it pins). */
@@ -225,7 +225,14 @@ export const QUIRKS: Record<string, Quirk> = {
     allowedBy: 'The page: "URL generated from the redirect_uri with additional parameters."; RFC 6749 §3.1.2: the redirection URI "MAY include an application/x-www-form-urlencoded formatted ... query component, which MUST be retained when adding additional query parameters."',
     area: 'login-url',
     e2e: true,
-    redirectUri: (uri) => `${uri}${uri.includes('?') ? '&' : '?'}src=game`,
+    redirectUris: (uris) => uris.map((uri) => `${uri}${uri.includes('?') ? '&' : '?'}src=game`),
+  },
+  'redirect-uri-custom-scheme': {
+    description: 'a client with several redirect URIs also registers a native app\'s private-use scheme (com.example.game:/oauth2redirect), used like the others',
+    allowedBy: 'The page: "URL to redirect the user to after account confirmation, successful authentication ..." with no scheme named; RFC 6749 §3.1.2: "The redirection endpoint URI MUST be an absolute URI"; RFC 8252 §7.1: native apps use private-use URI scheme redirection.',
+    area: 'login-url',
+    e2e: false,
+    redirectUris: (uris) => (uris.length > 1 ? [...uris, 'com.example.game:/oauth2redirect'] : [...uris]),
   },
   'login-url-param-order': {
     description: 'login_url and Location put state first, then code, then the redirect URI\'s own query parameters',
@@ -449,9 +456,9 @@ export function wireOf(quirks: readonly Quirk[]): WireStyle {
   return Object.assign({}, ...quirks.map((q) => q.wire ?? {})) as WireStyle;
 }
 
-/** A registered redirect URI as the quirks register it. */
-export function redirectUriWithQuirks(uri: string, quirks: readonly Quirk[]): string {
-  return quirks.reduce((u, q) => (q.redirectUri ? q.redirectUri(u) : u), uri);
+/** A client's registered redirect URIs as the quirks register them. */
+export function redirectUrisWithQuirks(uris: readonly string[], quirks: readonly Quirk[]): string[] {
+  return quirks.reduce<string[]>((list, q) => (q.redirectUris ? q.redirectUris(list) : list), [...uris]);
 }
 
 /** An expectations document (`{cases: {...}}`) as QA would write it for a server with these quirks. */

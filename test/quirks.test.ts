@@ -117,6 +117,10 @@ const PROBES: Record<string, Probe> = {
     const answer = await oauth(sim, { redirect_uri: `${MULTI.redirectUris[0]}?src=game` });
     return `${answer.status} ${answer.json?.login_url ? new URL(answer.json.login_url).searchParams.get('src') : '-'}`;
   },
+  'redirect-uri-custom-scheme': async (sim) => {
+    const answer = await oauth(sim, { redirect_uri: 'com.example.game:/oauth2redirect' });
+    return `${answer.status} ${answer.json?.login_url ? String(answer.json.login_url).split('?')[0] : '-'}`;
+  },
   'login-url-param-order': async (sim) => rawQuery((await oauth(sim)).json.login_url).split('&').map((p) => p.split('=')[0]).join('&'),
   'state-percent-encoding': async (sim) => {
     const state = 'a b/c~é😀-9';
