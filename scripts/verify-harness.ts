@@ -206,7 +206,7 @@ function progress(r: TargetResult, stage?: string): void {
   const failed = failedChecks(r);
   const seconds = r.stages.reduce((sum, x) => sum + x.outcome.seconds, 0);
   const clean = failed.length === 0 && runErrors(r).length === 0;
-  const verdict = r.quirk ? (clean ? 'passed' : `${failed.length} FALSE ALARM${failed.length === 1 ? '' : 'S'}`) : r.defect === null ? (clean ? 'passed' : 'FAILED') : failed.length > 0 ? `caught (${failed.length})` : 'not caught';
+  const verdict = r.quirk ? (clean ? 'passed' : failed.length > 0 ? `${failed.length} FALSE ALARM${failed.length === 1 ? '' : 'S'}` : 'RUN ERROR') : r.defect === null ? (clean ? 'passed' : 'FAILED') : failed.length > 0 ? `caught (${failed.length})` : 'not caught';
   const label = r.quirk ? `quirk ${r.name}${r.quirk.quirks.length > 1 ? ` (${r.quirk.quirks.length})` : ''}` : r.name;
   process.stdout.write(`  ${(stage ? `${label} + ${stage}` : label).padEnd(44)} ${verdict.padEnd(12)} ${seconds.toFixed(0).padStart(4)} s\n`);
 }
@@ -349,6 +349,8 @@ async function main(): Promise<void> {
     process.stdout.write(`  quirk runs: ${stageSeconds((x) => x.startsWith('conformance'))} s of conformance run time (${jobs} runs at a time), ${stageSeconds((x) => x.startsWith('e2e'))} s of browser runs, ${stageSeconds((x) => x.startsWith('k6'))} s of k6\n`);
   }
   const quirkCount = quirksCovered(quirkResults.map((r) => r.quirk!));
+  const unproven = quirkResults.filter((r) => runErrors(r).length > 0 || r.stages.every((x) => x.outcome.passed === 0)).length;
+  if (unproven > 0) process.stdout.write(`  ${unproven} quirk run${unproven === 1 ? '' : 's'} could not run or passed nothing (see above): no verdict on those quirks, so this self-check fails\n`);
 
   const summary = {
     mode: full ? 'full' : 'fast',
