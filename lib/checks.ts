@@ -63,10 +63,17 @@ export const errorBodyConformance: Check = {
   },
 };
 
+/**
+ * An absolute URL of any scheme. The page: "URL generated from the redirect_uri with additional parameters.", and a
+ * redirect URI is any absolute URI (RFC 6749 §3.1.2), a native app's private-use scheme included (RFC 8252 §7.1):
+ * requiring http(s) here failed every login URL of such a registered URI. Which URI it must be, the tests check
+ * against the registered one (toHaveLoginUrlWith).
+ */
 const isAbsoluteUrl = (value: unknown): boolean => {
-  if (typeof value !== 'string') return false;
+  if (typeof value !== 'string' || !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(value)) return false;
   try {
-    return /^https?:$/.test(new URL(value).protocol);
+    new URL(value);
+    return true;
   } catch {
     return false;
   }

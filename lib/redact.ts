@@ -18,7 +18,8 @@ export const SECRET_FIELD_NAMES = [
 
 const fieldPattern = (name: string): RegExp[] => [
   new RegExp(`("${name}"\\s*:\\s*")((?:[^"\\\\]|\\\\.)*)(")`, 'g'), // JSON
-  new RegExp(`([?&]${name}=)([^&#\\s'"]*)`, 'g'), // query string or form body
+  // query string or form body; `&amp;` too: a 3xx answer's HTML note links to the Location with its & escaped.
+  new RegExp(`((?:[?&]|&amp;)${name}=)([^&#\\s'"<]*)`, 'g'),
 ];
 const FIELD_PATTERNS = SECRET_FIELD_NAMES.flatMap(fieldPattern);
 

@@ -29,6 +29,8 @@ export interface SimOptions {
   jwtAlgorithm: 'HS256' | 'RS256' | 'ES256';
   /** The `iss` of every Login JWT. */
   jwtIssuer: string;
+  /** How authorization codes are written: URL-safe Base64, or standard Base64 (`+`, `/`, `=`, percent-encoded in URLs). */
+  codeEncoding: 'base64url' | 'base64';
   /** Added to every API answer (not the health check): a slower server, for the drift comparison to catch. */
   latencyMs: number;
 }
@@ -51,6 +53,7 @@ export const DEFAULT_OPTIONS: SimOptions = {
   quirks: [],
   jwtAlgorithm: 'HS256',
   jwtIssuer: ISSUER,
+  codeEncoding: 'base64url',
   latencyMs: 0,
 };
 

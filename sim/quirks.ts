@@ -14,7 +14,7 @@ import type { Rules } from './rules.ts';
  * Each quirk says what it changes and what allows it (`allowedBy`: the document's words that leave the room,
  * or the RFC that permits it). Unlike a defect, quirks compose: each layer wraps the rules below it, so the
  * simulator can run several at once (`--quirk a,b`). Where QA would adapt to such a server by editing data, the
- * quirk says how (`redirectUri` for the profile's registered URIs, `expectations` for its expectations file).
+ * quirk says how (`redirectUris` for the profile's registered URIs, `expectations` for its expectations file).
  */
 
 export type QuirkArea = 'error-body' | 'success-body' | 'jwt' | 'login-url' | 'status' | 'headers' | 'encoding' | 'timing' | 'rate-limit';
@@ -39,8 +39,8 @@ export interface Quirk {
   transform?: (answer: Answer, route: RouteId) => Answer | Promise<Answer>;
   /** How answers are written on the wire (header names, content type, transfer coding, JSON text). */
   wire?: WireStyle;
-  /** The registered redirect URIs of the seed clients, as this server registers them (QA's profile lists the same). */
-  redirectUri?: (uri: string) => string;
+  /** A client's registered redirect URIs, as this server registers them (QA's profile lists the same). */
+  redirectUris?: (uris: readonly string[]) => string[];
   /** How QA's target profile for such a server differs from the simulator's (e.g. what its limiter sends). */
   profile?: (doc: Record<string, any>) => void;
   /** How QA's expectations file for such a server differs from the simulator's (the status or code it pins). */
@@ -80,9 +80,9 @@ export function httpDateIn(seconds: number, nowMs = Date.now()): string {
 
 const titleCase = (name: string): string => name.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => `${dash}${c.toUpperCase()}`);
 
-/** PHP's json_encode by default: `/` escaped as `\/`, every non-ASCII character as `\uXXXX`. */
-function phpJson(body: unknown): string {
-  return JSON.stringify(body).replace(/\//g, '\\/').replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+/** PHP's json_encode by default: `/` escaped as `\/`, every non-ASCII character as `\uXXXX` (applied to JSON text). */
+function phpJson(text: string): string {
+  return text.replace(/\//g, '\\/').replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export const QUIRK_ISSUER = 'https://auth.login-staging.example';
@@ -206,13 +206,33 @@ export const QUIRKS: Record<string, Quirk> = {
     }),
   },
 
+  'jwt-scope-as-array': {
+    description: 'the scope claim is a JSON array of the scope values rather than one space-separated string',
+    allowedBy: 'The page says of unknown scope values only "The Xsolla Login server does not process these values, but returns them in the received JWT." and never gives the claim\'s form.',
+    area: 'jwt',
+    e2e: false,
+    rules: (inner) => ({
+      jwtClaims: (claims) => {
+        const shaped = inner.jwtClaims(claims);
+        return typeof shaped.scope === 'string' ? { ...shaped, scope: shaped.scope.split(' ').filter(Boolean) } : shaped;
+      },
+    }),
+  },
+
   // ── the login URL ─────────────────────────────────────────────────────────────────────────────────────
   'redirect-uri-with-query': {
     description: 'the registered redirect URIs carry a query of their own (…/callback?src=game); login_url and Location keep it and add code and state',
     allowedBy: 'The page: "URL generated from the redirect_uri with additional parameters."; RFC 6749 §3.1.2: the redirection URI "MAY include an application/x-www-form-urlencoded formatted ... query component, which MUST be retained when adding additional query parameters."',
     area: 'login-url',
     e2e: true,
-    redirectUri: (uri) => `${uri}${uri.includes('?') ? '&' : '?'}src=game`,
+    redirectUris: (uris) => uris.map((uri) => `${uri}${uri.includes('?') ? '&' : '?'}src=game`),
+  },
+  'redirect-uri-custom-scheme': {
+    description: 'a client with several redirect URIs also registers a native app\'s private-use scheme (com.example.game:/oauth2redirect), used like the others',
+    allowedBy: 'The page: "URL to redirect the user to after account confirmation, successful authentication ..." with no scheme named; RFC 6749 §3.1.2: "The redirection endpoint URI MUST be an absolute URI"; RFC 8252 §7.1: native apps use private-use URI scheme redirection.',
+    area: 'login-url',
+    e2e: false,
+    redirectUris: (uris) => (uris.length > 1 ? [...uris, 'com.example.game:/oauth2redirect'] : [...uris]),
   },
   'login-url-param-order': {
     description: 'login_url and Location put state first, then code, then the redirect URI\'s own query parameters',
@@ -237,6 +257,13 @@ export const QUIRKS: Record<string, Quirk> = {
     area: 'login-url',
     e2e: true,
     rules: (inner) => ({ loginUrl: (redirect, code, state) => withQueryValue(inner.loginUrl(redirect, code, state), 'state', encodeEverything(state)) }),
+  },
+  'code-with-reserved-characters': {
+    description: 'authorization codes are standard Base64 (with "+", "/" and "="), percent-encoded in login_url and Location',
+    allowedBy: 'The page: "The code parameter is the user authentication code which must be exchanged to a JWT." and nothing on its alphabet; RFC 6749 §4.1.2 leaves the code opaque, and Appendix B has it form-encoded in the query.',
+    area: 'login-url',
+    e2e: true,
+    options: { codeEncoding: 'base64' },
   },
   'login-url-iss-param': {
     description: 'login_url and Location also carry the issuer identifier, iss=<issuer> (RFC 9207)',
@@ -296,12 +323,26 @@ export const QUIRKS: Record<string, Quirk> = {
     e2e: true,
     wire: { gzip: true },
   },
+  'connection-close': {
+    description: 'every answer says Connection: close and the server closes the connection after it (no keep-alive)',
+    allowedBy: 'RFC 9112 §9.6: a server that does not want to keep a connection open sends "close" and closes it; clients must open a new one.',
+    area: 'headers',
+    e2e: true,
+    wire: { connectionClose: true },
+  },
+  'pretty-json': {
+    description: 'JSON bodies are pretty-printed (two-space indent, a newline at the end)',
+    allowedBy: 'RFC 8259 §2: "Insignificant whitespace is allowed before or after any of the six structural characters."',
+    area: 'encoding',
+    e2e: true,
+    wire: { json: (body) => `${JSON.stringify(body, null, 2)}\n` },
+  },
   'php-style-json': {
     description: 'JSON bodies escape "/" as "\\/" and every non-ASCII character as \\uXXXX (as PHP\'s json_encode does by default)',
     allowedBy: 'RFC 8259 §7: "Any character may be escaped", including "\\/" for the solidus.',
     area: 'encoding',
     e2e: true,
-    wire: { json: phpJson },
+    wire: { jsonText: phpJson },
   },
   'retry-after-http-date': {
     description: 'the 429 gives Retry-After as an HTTP date (IMF-fixdate) rather than seconds',
@@ -343,7 +384,7 @@ export const QUIRKS: Record<string, Quirk> = {
   },
   'rate-limit-more-generous': {
     description: 'the limiter lets half a burst more through before its first 429 than the profile expects',
-    allowedBy: 'The pages list 429 Too Many Requests but give no limit; how many requests a fresh limit accepts is the server\'s choice (the profile only sets the floor the suites check).',
+    allowedBy: 'The pages list "429 Too Many Requests" and give no limit; how many requests a fresh limit accepts is the server\'s choice (the profile only sets the floor the suites check).',
     area: 'rate-limit',
     e2e: false,
     rules: (inner) => ({
@@ -354,12 +395,12 @@ export const QUIRKS: Record<string, Quirk> = {
     }),
   },
   'latency-jitter': {
-    description: 'every answer of the documented endpoints and the flow calls waits 0–150 ms at random (answers arrive out of order)',
+    description: 'every answer of the documented endpoints and the flow calls waits 0–100 ms at random (answers arrive out of order)',
     allowedBy: 'The pages say what an answer carries ("Response 200 fields (application/json)"), never how soon; concurrent requests on separate connections (RFC 9112 §9.3) may complete in any order.',
     area: 'timing',
     e2e: true,
     transform: async (answer, route) => {
-      if (route !== 'other') await new Promise((resolve) => setTimeout(resolve, Math.random() * 150).unref());
+      if (route !== 'other') await new Promise((resolve) => setTimeout(resolve, Math.random() * 100).unref());
       return answer;
     },
   },
@@ -415,9 +456,9 @@ export function wireOf(quirks: readonly Quirk[]): WireStyle {
   return Object.assign({}, ...quirks.map((q) => q.wire ?? {})) as WireStyle;
 }
 
-/** A registered redirect URI as the quirks register it. */
-export function redirectUriWithQuirks(uri: string, quirks: readonly Quirk[]): string {
-  return quirks.reduce((u, q) => (q.redirectUri ? q.redirectUri(u) : u), uri);
+/** A client's registered redirect URIs as the quirks register them. */
+export function redirectUrisWithQuirks(uris: readonly string[], quirks: readonly Quirk[]): string[] {
+  return quirks.reduce<string[]>((list, q) => (q.redirectUris ? q.redirectUris(list) : list), [...uris]);
 }
 
 /** An expectations document (`{cases: {...}}`) as QA would write it for a server with these quirks. */

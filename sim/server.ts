@@ -5,7 +5,7 @@ import { DEFAULT_OPTIONS, type SimContext, type SimOptions } from './context.ts'
 import { preflightAnswer, withCors } from './cors.ts';
 import { defectNamed, type Defect, type RouteId } from './defects.ts';
 import { Params, send, type Answer } from './http-io.ts';
-import { parseQuirkList, quirkNamed, redirectUriWithQuirks, rulesWithQuirks, transformWithQuirks, wireOf } from './quirks.ts';
+import { parseQuirkList, quirkNamed, redirectUrisWithQuirks, rulesWithQuirks, transformWithQuirks, wireOf } from './quirks.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { crossAuth } from './routes/cross-auth.ts';
 import { jwtLogin } from './routes/jwt-login.ts';
@@ -74,7 +74,7 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
   const fake = await startFakeNetworksThread({ latencyMs: options.socialLatencyMs, outage: new Set(options.socialOutage), slowMs: options.socialSlowMs });
   const world: World = {
     projects: new Map(PROJECTS.map((p) => [p.projectId, p])),
-    clients: new Map(CLIENTS.map((c) => [c.clientId, { ...c, redirectUris: c.redirectUris.map((u) => redirectUriWithQuirks(u, quirks)) }])),
+    clients: new Map(CLIENTS.map((c) => [c.clientId, { ...c, redirectUris: redirectUrisWithQuirks(c.redirectUris, quirks) }])),
   };
   const ctx: SimContext = {
     rules,

@@ -72,6 +72,9 @@ test('response_schema_conformance fails a success without the documented field',
   assert.deepEqual(names(exchange(200, { jwt: 'a.b.c' })), ['response_schema_conformance']);
   assert.deepEqual(names(exchange(200, { login_url: 'not a url' }, { endpoint: 'oauthLogin' })), ['response_schema_conformance']);
   assert.deepEqual(names(exchange(302, undefined, { endpoint: 'crossAuth' })), ['response_schema_conformance']);
+  // A login URL is the redirect URI with parameters: a native app's private-use scheme is as absolute as https.
+  assert.deepEqual(names(exchange(200, { login_url: 'com.example.game:/oauth2redirect?code=1&state=123456789' }, { endpoint: 'oauthLogin' })), []);
+  assert.deepEqual(names(exchange(200, { login_url: '/callback?code=1&state=123456789' }, { endpoint: 'oauthLogin' })), ['response_schema_conformance']);
 });
 
 test('no_secret_echoed fails a response carrying a secret the request sent, in any encoding', () => {

@@ -109,9 +109,17 @@ const PROBES: Record<string, Probe> = {
     const answer = await crossAuth(sim, { audience: 'my-game', is_redirect: 'false' });
     return JSON.stringify(claims((await exchange(sim, answer.json.login_url)).access_token).aud);
   },
+  'jwt-scope-as-array': async (sim) => {
+    const answer = await oauth(sim, { scope: 'email my-scope' });
+    return JSON.stringify(claims((await exchange(sim, answer.json.login_url)).access_token).scope);
+  },
   'redirect-uri-with-query': async (sim) => {
     const answer = await oauth(sim, { redirect_uri: `${MULTI.redirectUris[0]}?src=game` });
     return `${answer.status} ${answer.json?.login_url ? new URL(answer.json.login_url).searchParams.get('src') : '-'}`;
+  },
+  'redirect-uri-custom-scheme': async (sim) => {
+    const answer = await oauth(sim, { redirect_uri: 'com.example.game:/oauth2redirect' });
+    return `${answer.status} ${answer.json?.login_url ? String(answer.json.login_url).split('?')[0] : '-'}`;
   },
   'login-url-param-order': async (sim) => rawQuery((await oauth(sim)).json.login_url).split('&').map((p) => p.split('=')[0]).join('&'),
   'state-percent-encoding': async (sim) => {
@@ -119,6 +127,12 @@ const PROBES: Record<string, Probe> = {
     const loginUrl = (await oauth(sim, { state })).json.login_url as string;
     assert.equal(new URL(loginUrl).searchParams.get('state'), state, 'decodes to exactly the state sent');
     return rawQuery(loginUrl).split('&').find((p) => p.startsWith('state='))!;
+  },
+  'code-with-reserved-characters': async (sim) => {
+    const loginUrl = (await oauth(sim)).json.login_url as string;
+    const token = await exchange(sim, loginUrl);
+    assert.equal(typeof token.access_token, 'string', 'the decoded code exchanges');
+    return String(/%3D/i.test(rawQuery(loginUrl).split('&').find((p) => p.startsWith('code='))!));
   },
   'login-url-iss-param': async (sim) => String(new URL((await oauth(sim)).json.login_url).searchParams.get('iss')),
   'redirect-with-body': async (sim) => {
@@ -136,6 +150,14 @@ const PROBES: Record<string, Probe> = {
     const answer = await raw(sim, 'POST', `/social/google/login_with_token?${qs({ projectId: PROJECT })}`, { json: { access_token: `sim-google-${uid()}` }, headers: { 'accept-encoding': 'gzip, deflate' } });
     assert.ok(typeof answer.json?.token === 'string', 'the decoded body is the answer');
     return `${answer.headers['content-encoding'] ?? 'identity'} ${answer.bytes.subarray(0, 2).toString('hex')}`;
+  },
+  // The request asks to keep the connection: the good simulator does, the quirk says close.
+  'connection-close': async (sim) =>
+    String((await raw(sim, 'POST', `/social/google/login_with_token?${qs({ projectId: PROJECT })}`, { json: { access_token: `sim-google-${uid()}` }, headers: { connection: 'keep-alive' } })).headers.connection),
+  'pretty-json': async (sim) => {
+    const answer = await jwtLogin(sim);
+    assert.equal(typeof answer.json.token, 'string');
+    return `${answer.text.split('\n').length} lines`;
   },
   'php-style-json': async (sim) => {
     const answer = await oauth(sim, { state: 'état-123456' });

@@ -13,6 +13,8 @@ test('JWT-shaped strings and credential fields, JSON, query and form', () => {
   const r = new Redactor();
   const text = r.text('{"access_token":"abc","client_secret":"x\\"y"} ?code=QQ&state=123456789&refresh_token=zz eyJhbGciOiJ.eyJzdWIiOiIx.sig');
   assert.equal(text, `{"access_token":"${REDACTED}","client_secret":"${REDACTED}"} ?code=${REDACTED}&state=123456789&refresh_token=${REDACTED} ${REDACTED}-JWT`);
+  // A 302's HTML note (RFC 9110 §15.4) links to the Location with & escaped as &amp;: the code is still found.
+  assert.equal(r.text('<a href="https://g.example/cb?state=123456789&amp;code=QQ&amp;src=x">'), `<a href="https://g.example/cb?state=123456789&amp;code=${REDACTED}&amp;src=x">`);
 });
 
 test('documented error codes stay readable', () => {

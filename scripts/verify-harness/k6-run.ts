@@ -24,8 +24,8 @@ export function k6Available(): boolean {
   return existsSync(K6_RATELIMIT_SCRIPT) && k6MissingReason() === null;
 }
 
-function startSimulator(port: number, defect: string | null, log: NodeJS.WritableStream): Promise<ChildProcess> {
-  const args = ['tsx', 'sim/main.ts', '--port', String(port), '--rate-limit', String(LIMIT), '--burst', String(BURST), ...(defect ? ['--defect', defect] : [])];
+function startSimulator(port: number, defect: string | null, quirks: readonly string[], log: NodeJS.WritableStream): Promise<ChildProcess> {
+  const args = ['tsx', 'sim/main.ts', '--port', String(port), '--rate-limit', String(LIMIT), '--burst', String(BURST), ...(defect ? ['--defect', defect] : []), ...(quirks.length > 0 ? ['--quirk', quirks.join(',')] : [])];
   const child = spawn('npx', args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   child.stderr!.pipe(log, { end: false });
   return waitForListening(child, 'simulator', 30_000).then(() => child);
@@ -39,17 +39,17 @@ function stop(child: ChildProcess): void {
   }
 }
 
-export async function runK6RateLimit(dir: string, defect: string | null): Promise<Pick<RunOutcome, 'failed' | 'errors' | 'passed' | 'seconds'>> {
+export async function runK6RateLimit(dir: string, defect: string | null, quirks: readonly string[] = []): Promise<Pick<RunOutcome, 'failed' | 'errors' | 'passed' | 'seconds'>> {
   mkdirSync(dir, { recursive: true });
   const logPath = join(dir, 'output.log');
   const log = createWriteStream(logPath);
   const started = performance.now();
   const outcome: Pick<RunOutcome, 'failed' | 'errors' | 'passed' | 'seconds'> = { failed: [], errors: [], passed: 0, seconds: 0 };
   const port = await freePort();
-  const profile = writeProfile(dir, port);
+  const profile = writeProfile(dir, port, undefined, quirks);
   let sim: ChildProcess | null = null;
   try {
-    sim = await startSimulator(port, defect, log);
+    sim = await startSimulator(port, defect, quirks, log);
     const args = [
       'tsx', 'scripts/load.ts', 'ratelimit', '--target', profile, '--base-url', `http://127.0.0.1:${port}/api`,
       '--rate', String(LIMIT), '--burst', String(BURST), '--duration', String(DURATION_SECONDS), '--no-dashboard', '--no-report',

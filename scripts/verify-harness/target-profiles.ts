@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { DEFAULT_PROFILE_PATH } from '../../lib/profile.ts';
-import { expectationsWithQuirks, quirkNamed, redirectUriWithQuirks, type ExpectedAnswer } from '../../sim/quirks.ts';
+import { expectationsWithQuirks, quirkNamed, redirectUrisWithQuirks, type ExpectedAnswer } from '../../sim/quirks.ts';
 
 /**
  * Target profiles for self-check runs: the simulator's own profile (targets/simulator.json) with the base URL
@@ -51,7 +51,7 @@ function applyQuirks(doc: ProfileDocument, dir: string, names: readonly string[]
   const oauth = (doc.oauth ?? {}) as Record<string, { redirectUris?: string[] }>;
   const rateLimit = doc.rateLimit as { client?: { redirectUris?: string[] } } | undefined;
   for (const client of [...Object.values(oauth), rateLimit?.client]) {
-    if (client?.redirectUris) client.redirectUris = client.redirectUris.map((u) => redirectUriWithQuirks(u, quirks));
+    if (client?.redirectUris) client.redirectUris = redirectUrisWithQuirks(client.redirectUris, quirks);
   }
   for (const quirk of quirks) quirk.profile?.(doc);
   const expectations = parseJsonc(readFileSync(doc.expectations, 'utf8')) as { cases: Record<string, ExpectedAnswer> };

@@ -31,7 +31,7 @@ export function signInUser(ctx: SimContext, projectId: string, provider: string,
 }
 
 export function issueCode(ctx: SimContext, grant: AuthorizationCode): string {
-  const code = randomBytes(24).toString('base64url');
+  const code = ctx.options.codeEncoding === 'base64' ? randomBytes(32).toString('base64') : randomBytes(24).toString('base64url');
   ctx.state.codes.set(code, grant);
   return code;
 }
