@@ -10,6 +10,7 @@ import { runPlaywright, type RunOutcome } from './verify-harness/playwright-run.
 import { runK6RateLimit, k6Available } from './verify-harness/k6-run.ts';
 import { specFilesFor, E2E_AREAS, SLOW_DEFECT_GREP } from './verify-harness/suites-for-defect.ts';
 import { writeProfile } from './verify-harness/target-profiles.ts';
+import { driftProof } from './verify-harness/drift-proof.ts';
 
 /**
  * `npm run verify:harness [-- --full] [--only a,b] [--jobs n]`: the harness checks itself. The conformance
@@ -33,6 +34,8 @@ const { values: args } = parseArgs({
     'no-good': { type: 'boolean', default: false },
     'repeat-each': { type: 'string' },
     'max-failures': { type: 'string' },
+    // Skips the drift proof (learn → change → compare); --only skips it too.
+    'no-drift': { type: 'boolean', default: false },
   },
 });
 
@@ -285,9 +288,12 @@ async function main(): Promise<void> {
   };
   writeFileSync(join(OUT, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   writeFileSync(join(OUT_ROOT, 'latest-summary.json'), `${JSON.stringify({ ...summary, folder: relative(PROJECT_ROOT, OUT) }, null, 2)}\n`);
+  // The drift comparison: learn, then a changed status, a changed code and +300 ms caught; an unchanged target quiet.
+  const drift = args['no-drift'] || args.only ? null : await driftProof(join(OUT, 'drift'));
+  if (drift) process.stdout.write(`\n${drift.lines.join('\n')}\n`);
   process.stdout.write(`\nwall time ${summary.seconds} s; details in ${relative(PROJECT_ROOT, join(OUT, 'summary.json'))}\n`);
   process.stdout.write(`harness detects ${caught.length}/${defects.length} defects\n`);
-  process.exit(caught.length === defects.length && goodOk ? 0 : 1);
+  process.exit(caught.length === defects.length && goodOk && (drift?.ok ?? true) ? 0 : 1);
 }
 
 void main();
