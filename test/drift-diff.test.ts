@@ -141,3 +141,16 @@ describe('changes in the report', () => {
     for (const r of results) assert.equal(categoryOf(r.status, r.statusDetails.message, r.labels), CATEGORY_NAMES.changed);
   });
 });
+
+describe('the summary of changes', () => {
+  it('one line per kind of change, failing first, with how many tests and one example', async () => {
+    const { summarizeChanges } = await import('../reports/drift/step.ts');
+    const base = record({ a: [answer()], b: [answer()], c: [answer({ expectationCase: null, status: 200, code: null, shape: '{token:s}' })] }, { jwtLogin: stats(5, 20, 300) });
+    const now = record({ a: [answer({ status: 400 })], b: [answer({ status: 400 })], c: [answer({ expectationCase: null, status: 200, code: null, shape: '{jwt:s}' })] }, { jwtLogin: stats(305, 320, 600) });
+    const lines = summarizeChanges(diffRecords(base, now, options()));
+    assert.equal(lines.length, 3, lines.join('\n'));
+    assert.match(lines[0]!, /^ {2}FAIL +answer: 422 003-003 → 400 003-003 in 2 tests, e\.g\. a$/);
+    assert.match(lines[1]!, /FAIL +latency: jwtLogin latency p10 5 → 305 ms/);
+    assert.match(lines[2]!, /shown answer: 200 → 200 \(body shape\) in c/);
+  });
+});

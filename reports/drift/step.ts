@@ -44,6 +44,25 @@ export interface DriftOutcome {
   lines: string[];
 }
 
+/** One line per kind of change (the same title in many tests is one line with a count and an example). */
+export function summarizeChanges(changes: Change[], max = 8): string[] {
+  const groups = new Map<string, Change[]>();
+  for (const c of changes) {
+    const key = `${c.failing ? 'FAIL' : 'shown'}|${c.kind}|${c.title}`;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(c);
+  }
+  const lines = [...groups.values()]
+    // Failing first, then the most frequent.
+    .sort((a, b) => Number(b[0]!.failing) - Number(a[0]!.failing) || b.length - a.length)
+    .map((g) => {
+      const c = g[0]!;
+      const where = c.kind === 'answer' ? ` in ${g.length > 1 ? `${g.length} tests, e.g. ` : ''}${c.subject}` : '';
+      return `  ${c.failing ? 'FAIL ' : 'shown'} ${c.kind}: ${c.title}${where}`;
+    });
+  return lines.length > max ? [...lines.slice(0, max), `  … and ${lines.length - max} more kinds of change in the report's Changed category`] : lines;
+}
+
 const rel = (p: string): string => relative(process.cwd(), p) || p;
 
 export function historyDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -75,8 +94,7 @@ export function runDriftStep(ctx: DriftContext, options: DriftOptions): DriftOut
     writeChangeResults(ctx.resultsDir, changes, baseline, record, ctx.profile.secrets);
     const failing = changes.filter((c) => c.failing).length;
     lines.push(`Drift:       against ${baselineName}: ${changes.length} change${changes.length === 1 ? '' : 's'}${changes.length ? ` (${failing} failing)` : ''}`);
-    for (const c of changes.slice(0, 8)) lines.push(`  ${c.failing ? 'FAIL' : 'shown'}  ${c.kind}: ${c.title}${c.kind === 'answer' ? ` in ${c.subject}` : ''}`);
-    if (changes.length > 8) lines.push(`  … and ${changes.length - 8} more in the report's Changed category`);
+    lines.push(...summarizeChanges(changes));
   } else {
     lines.push(`Drift:       first run on ${ctx.profile.name}${options.baseline === 'previous' ? ' (no previous run to compare with)' : ''}: this run is the baseline of the next`);
   }
