@@ -145,7 +145,29 @@ function latencyChanges(base: RunRecord, current: RunRecord, options: DiffOption
   }
   for (const [script, now] of Object.entries(current.load)) {
     const was = base.load[script];
-    if (!was || was.p95 === null || now.p95 === null || !isRegression(rule, was.p95, now.p95)) continue;
+    if (!was) continue;
+    // Per endpoint where k6 tagged its requests; the script's overall p95 otherwise.
+    const endpoints = Object.entries(now.endpoints ?? {}).filter(([e, v]) => v.p95 !== null && was.endpoints?.[e]?.p95 != null);
+    if (endpoints.length > 0) {
+      for (const [endpoint, v] of endpoints) {
+        const before = was.endpoints![endpoint]!;
+        if (!isRegression(rule, before.p95!, v.p95!)) continue;
+        changes.push({
+          kind: 'load latency',
+          subject: `load/${script}.ts ${endpoint}`,
+          endpoint: endpoint as EndpointId,
+          title: `${script}.ts ${endpoint} p95 ${before.p95} → ${v.p95} ms`,
+          was: `k6 p95 ${before.p95} ms, p99 ${before.p99 ?? '-'} ms`,
+          now: `k6 p95 ${v.p95} ms, p99 ${v.p99 ?? '-'} ms`,
+          curlWas: null,
+          curlNow: null,
+          failing: true,
+          verdict: `fails: latency regression (p95 ${describeRule(rule)}; profile load.regression)`,
+        });
+      }
+      continue;
+    }
+    if (was.p95 === null || now.p95 === null || !isRegression(rule, was.p95, now.p95)) continue;
     changes.push({
       kind: 'load latency',
       subject: `load/${script}.ts`,

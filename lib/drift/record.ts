@@ -2,7 +2,11 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFile
 import { dirname, join } from 'node:path';
 import { ANSWER_CASES, type AnswerCase, type EndpointId } from '../../contract/index.ts';
 import { Redactor } from '../redact.ts';
+import { RUN_LABEL } from '../report-labels.ts';
 import { ANSWERS_PARAMETER, decodeAnswers, type ObservedAnswer } from './answers.ts';
+
+/** Kept equal to load/report/summary-to-allure.ts's (a unit test checks): lib/ does not import a stage. */
+export const LOAD_LATENCY_PARAMETER = 'drift: latency per endpoint';
 import { latencyStats, type LatencyStats } from './percentiles.ts';
 
 /**
@@ -44,6 +48,14 @@ export interface CaseObservation {
   codes: Record<string, number>;
 }
 
+export interface LoadFigures {
+  p95: number | null;
+  p99: number | null;
+  failedRate: number | null;
+  /** k6's per-endpoint latency (http_req_duration{endpoint:…}), when the script tags its requests. */
+  endpoints?: Record<string, { p50: number | null; p95: number | null; p99: number | null }>;
+}
+
 export interface RunRecord {
   format: typeof RECORD_FORMAT;
   run: { id: string; date: string; commit: string; target: { name: string; baseUrl: string }; stages: string[] };
@@ -52,7 +64,7 @@ export interface RunRecord {
   /** Latency of the suites' own requests, per endpoint. */
   latency: Partial<Record<EndpointId, LatencyStats>>;
   /** k6's figures per load script, when the load stage ran. */
-  load: Record<string, { p95: number | null; p99: number | null; failedRate: number | null }>;
+  load: Record<string, LoadFigures>;
   /** The 429 onset the ratelimit script measured (req/s), when it ran. */
   rateLimit: { onsetPerSecond: number | null } | null;
   expectations: Partial<Record<AnswerCase, CaseObservation>>;
@@ -164,6 +176,8 @@ export function buildRecord(resultsDir: string, facts: RunFacts): RunRecord {
         const raw = r.parameters?.find((p) => p.name === 'failed requests')?.value;
         return raw === undefined ? null : Number.parseFloat(raw) / 100;
       })() };
+      const perEndpoint = r.parameters?.find((p) => p.name === LOAD_LATENCY_PARAMETER)?.value;
+      if (perEndpoint) load[script]!.endpoints = JSON.parse(perEndpoint) as LoadFigures['endpoints'];
       const onsetStep = (r.steps ?? []).find((s) => s.name?.startsWith('429 onset'));
       if (onsetStep) {
         const onset = Number.parseFloat(onsetStep.parameters?.find((p) => p.name === 'onset (req/s)')?.value ?? '');
@@ -206,6 +220,22 @@ export function buildRecord(resultsDir: string, facts: RunFacts): RunRecord {
   };
   // The cURL lines were redacted when they were made; this second pass covers anything the results let through.
   return JSON.parse(new Redactor(facts.secrets ?? []).text(JSON.stringify(record))) as RunRecord;
+}
+
+/**
+ * The run the results belong to: the earliest `harnessRun` label (each Playwright run's start; CI's shards each have
+ * one), so building the report twice from the same results is recognised as the same run. Null without one.
+ */
+export function runIdOf(resultsDir: string): string | null {
+  let earliest: number | null = null;
+  for (const r of readStoredResults(resultsDir)) {
+    for (const l of r.labels ?? []) {
+      if (l.name !== RUN_LABEL) continue;
+      const n = Number(l.value);
+      if (Number.isFinite(n) && (earliest === null || n < earliest)) earliest = n;
+    }
+  }
+  return earliest === null ? null : new Date(earliest).toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
 /** The tag every result about drift carries (the Changed category and the record builder read it). */

@@ -5,7 +5,7 @@ import { learnedPathFor, looseCases, writeLearnedFile } from '../../lib/drift/le
 import { buildRecord, readRecord, recordPathFor, writeRecord, type RunFacts, type RunRecord } from '../../lib/drift/record.ts';
 import { PROJECT_ROOT, type TargetProfile } from '../../lib/profile.ts';
 import { DEFAULT_REGRESSION } from '../../lib/slo.ts';
-import { writeChangeResults } from './changed-results.ts';
+import { removeChangeResults, writeChangeResults } from './changed-results.ts';
 
 /**
  * The drift step of a run, after the stages and before the report: build the run's record from the gathered
@@ -88,8 +88,16 @@ export function runDriftStep(ctx: DriftContext, options: DriftOptions): DriftOut
     baselineName = `the previous run on ${ctx.profile.name} (${rel(previousPath)}, ${baseline.run.date})`;
   }
 
+  // The report built again from the same results (`npm run report` after `npm start`): the record is already kept
+  // and the changes already written; comparing the run with itself would only erase them.
+  if (baseline && baseline.run.id === record.run.id && !options.baseline) {
+    return { record, recordPath: previousPath, recordBytes: statSync(previousPath).size, baseline: null, changes: [], lines: [`Drift:       run ${record.run.id} is already recorded in ${rel(previousPath)}; its changes are in the results as they were`] };
+  }
+
   let changes: Change[] = [];
   if (baseline) {
+    // Changed results of an earlier build from these results, compared with another baseline, are replaced.
+    removeChangeResults(ctx.resultsDir);
     changes = diffRecords(baseline, record, { expectations: ctx.profile.expectations, regression: ctx.profile.load.regression ?? DEFAULT_REGRESSION, strict: options.strict });
     writeChangeResults(ctx.resultsDir, changes, baseline, record, ctx.profile.secrets);
     const failing = changes.filter((c) => c.failing).length;
