@@ -93,6 +93,13 @@ describe('the run record', () => {
     assert.deepEqual(record.rateLimit, { onsetPerSecond: 204 });
   });
 
+  it('keeps an error code of any form readable (the redactor hides "code" fields: the record names it errorCode)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drift-record-'));
+    const symbolic = exchange({ json: { error: { code: 'INVALID_PARAMETER', description: 'x' } } });
+    writeResult(dir, { fullName: 'conformance/a.spec.ts › symbolic', parameters: [{ name: ANSWERS_PARAMETER, value: encodeAnswers([symbolic]), mode: 'hidden', excluded: true }] });
+    assert.equal(buildRecord(dir, FACTS).tests['conformance/a.spec.ts › symbolic']!.answers[0]!.errorCode, 'INVALID_PARAMETER');
+  });
+
   it('holds no secret or JWT, whatever the results let through, and reads back', () => {
     const dir = mkdtempSync(join(tmpdir(), 'drift-record-'));
     const leaky = exchange({ curl: `curl -H 'authorization: Bearer ${JWT}' --data-raw 'canary-secret-value'` });

@@ -27,7 +27,8 @@ export interface AnswerRecord {
   endpoint: EndpointId | null;
   method: string;
   status: number;
-  code: string | null;
+  /** error.code (named errorCode here: a "code" field is an authorization code to the redactor). */
+  errorCode: string | null;
   shape: string;
   /** How many answers of the test had exactly this endpoint, status, code and shape. */
   count: number;
@@ -125,21 +126,21 @@ function readStoredResults(dir: string): StoredResult[] {
 function groupAnswers(answers: ObservedAnswer[]): AnswerRecord[] {
   const bySignature = new Map<string, AnswerRecord>();
   for (const a of answers) {
-    const key = answerSignature(a);
+    const key = answerSignature({ ...a, errorCode: a.code });
     const found = bySignature.get(key);
     if (found) {
       found.count += 1;
       found.expectationCase ??= a.expectationCase;
     } else {
-      bySignature.set(key, { endpoint: a.endpoint, method: a.method, status: a.status, code: a.code, shape: a.shape, count: 1, expectationCase: a.expectationCase, curl: a.curl });
+      bySignature.set(key, { endpoint: a.endpoint, method: a.method, status: a.status, errorCode: a.code, shape: a.shape, count: 1, expectationCase: a.expectationCase, curl: a.curl });
     }
   }
   return [...bySignature.values()].sort((x, y) => answerSignature(x).localeCompare(answerSignature(y)));
 }
 
 /** What makes two answers the same for drift: endpoint, method, status, code and body shape. */
-export function answerSignature(a: Pick<AnswerRecord, 'endpoint' | 'method' | 'status' | 'code' | 'shape'>): string {
-  return `${a.method} ${a.endpoint ?? 'other'} ${a.status}${a.code ? ` ${a.code}` : ''} ${a.shape}`;
+export function answerSignature(a: Pick<AnswerRecord, 'endpoint' | 'method' | 'status' | 'errorCode' | 'shape'>): string {
+  return `${a.method} ${a.endpoint ?? 'other'} ${a.status}${a.errorCode ? ` ${a.errorCode}` : ''} ${a.shape}`;
 }
 
 const numberParam = (r: StoredResult, name: string): number | null => {
@@ -276,7 +277,7 @@ export function writeRecord(path: string, record: RunRecord): void {
 /** An answer as written: no cURL, and the fields that say nothing (no code, no case, once) left out. */
 function compactAnswer({ curl: _curl, ...a }: AnswerRecord): Partial<AnswerRecord> {
   const out: Partial<AnswerRecord> = { ...a };
-  if (out.code === null) delete out.code;
+  if (out.errorCode === null) delete out.errorCode;
   if (out.expectationCase === null) delete out.expectationCase;
   if (out.count === 1) delete out.count;
   return out;
@@ -284,7 +285,7 @@ function compactAnswer({ curl: _curl, ...a }: AnswerRecord): Partial<AnswerRecor
 
 /** Puts back what compactAnswer left out. */
 function fullAnswer(a: Partial<AnswerRecord>): AnswerRecord {
-  return { endpoint: a.endpoint ?? null, method: a.method ?? '?', status: a.status ?? 0, code: a.code ?? null, shape: a.shape ?? '', count: a.count ?? 1, expectationCase: a.expectationCase ?? null };
+  return { endpoint: a.endpoint ?? null, method: a.method ?? '?', status: a.status ?? 0, errorCode: a.errorCode ?? null, shape: a.shape ?? '', count: a.count ?? 1, expectationCase: a.expectationCase ?? null };
 }
 
 export class RecordError extends Error {
