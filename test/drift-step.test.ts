@@ -17,9 +17,9 @@ import { exchange } from './drift-helpers.ts';
 
 const FACTS = (id: string): RunFacts => ({ id, date: '2026-11-29T10:00:00Z', commit: 'c', target: { name: 'Staging', baseUrl: 'http://127.0.0.1:8787/api' }, stages: ['conformance'] });
 
-function writeRun(dir: string, status: number, ms: number): void {
+function writeRun(dir: string, status: number, ms: number, code = '003-003'): void {
   for (let i = 0; i < 25; i++) {
-    const x = exchange({ status, elapsedMs: ms + (i % 5) });
+    const x = exchange({ status, elapsedMs: ms + (i % 5), json: { error: { code, description: 'Invalid parameter.' } } });
     noteExpectationCase(x, 'missingParameter');
     const uuid = `${i}-${Math.random().toString(16).slice(2)}`;
     writeFileSync(join(dir, `${uuid}-result.json`), JSON.stringify({
@@ -43,7 +43,7 @@ describe('the drift step of a run', () => {
     return { dir, profile: loadProfile(join(dir, 'profile.json')) };
   };
 
-  it('first run: a record, a learned file and the hint what to pin; second run: 422 → 400 shown, not failing, on the loose file', () => {
+  it('first run: a record, a learned file and the hint what to pin; then a changed status fails (the learned file), a changed code is shown, and both fail once adopted', () => {
     const { dir, profile } = loose();
     const history = join(dir, 'history');
     const first = join(dir, 'r1');
@@ -58,14 +58,21 @@ describe('the drift step of a run', () => {
 
     const runOne = join(dir, 'run-1.run.json');
     writeFileSync(runOne, readFileSync(join(history, 'staging.run.json')));
-    // The server now answers 400: within the loose file's statuses, so shown and not failing.
+    // The server now answers 400: within the loose file's statuses, but not what the learned file observed: fails.
     const second = join(dir, 'r2');
     writeRun((mkdirSyncRec(second), second), 400, 10);
     const two = runDriftStep({ resultsDir: second, historyDir: history, profile, facts: FACTS('run-2') }, { learn: false, force: false, strict: false });
     assert.equal(two.changes.length, 25);
-    assert.ok(two.changes.every((c) => !c.failing));
-    assert.match(two.lines[0]!, /against the previous run on Staging .*: 25 changes \(0 failing\)/);
+    assert.ok(two.changes.every((c) => c.failing && /missingParameter answered 422 when .*staging\.learned\.json was learned, now 400/.test(c.verdict)), two.changes[0]!.verdict);
+    assert.match(two.lines[0]!, /against the previous run on Staging .*: 25 changes \(25 failing\)/);
     assert.equal(readdirSync(second).filter((f) => readFileSync(join(second, f), 'utf8').includes('"drift"')).length, 25, 'one Changed result per change');
+
+    // Only the code changes (the server is back to 422): the learned file pins no code until adopted, so shown.
+    const codes = join(dir, 'r2b');
+    writeRun((mkdirSyncRec(codes), codes), 422, 10, '003-010');
+    const shown = runDriftStep({ resultsDir: codes, historyDir: history, profile, facts: FACTS('run-2b') }, { learn: false, force: false, strict: false, baseline: runOne });
+    assert.equal(shown.changes.length, 25);
+    assert.ok(shown.changes.every((c) => !c.failing && c.title === '422 003-003 → 422 003-010'));
 
     // The learned file adopted: the same change now fails.
     const adopted = { ...profile, expectations: loadProfile(join(dir, 'profile.json')).expectations };

@@ -35,6 +35,11 @@ export interface DiffOptions {
   expectations: Record<AnswerCase, Expectation>;
   regression: RegressionRule;
   strict: boolean;
+  /**
+   * The target's learned file, when it has one that is not the expectations file itself: until QA adopts it, it
+   * pins the statuses it observed (a changed status fails) but not the codes (a changed code is shown).
+   */
+  learned?: { file: string; cases: Partial<Record<AnswerCase, { status: number[]; observed: boolean }>> };
 }
 
 const describeAnswer = (a: AnswerRecord): string =>
@@ -51,13 +56,17 @@ export function pinnedParts(expectation: Expectation): { status: boolean; code: 
  * a test stops before toMatchExpectation when an always-on check fails first (an error code of another form), and
  * the request, and so its case, is the same in both runs.
  */
-function breaksPinned(answer: AnswerRecord, was: AnswerRecord | null, expectations: Record<AnswerCase, Expectation>): string | null {
+function breaksPinned(answer: AnswerRecord, was: AnswerRecord | null, options: Pick<DiffOptions, 'expectations' | 'learned'>): string | null {
   const expectationCase = answer.expectationCase ?? was?.expectationCase ?? null;
   if (!expectationCase) return null;
-  const want = expectations[expectationCase];
+  const want = options.expectations[expectationCase];
   if (!want) return null;
-  if (!want.status.includes(answer.status)) return `case ${expectationCase} expects status ${want.status.join(' or ')}, now ${answer.status}`;
-  if (want.code !== null && answer.errorCode !== want.code) return `case ${expectationCase} pins error.code ${want.code}, now ${answer.errorCode ?? 'none'}`;
+  if (!want.status.includes(answer.status)) return `case ${expectationCase} expects status ${want.status.join(' or ')}, now ${answer.status} (pinned in the expectations file)`;
+  if (want.code !== null && answer.errorCode !== want.code) return `case ${expectationCase} pins error.code ${want.code}, now ${answer.errorCode ?? 'none'} (pinned in the expectations file)`;
+  const learned = options.learned?.cases[expectationCase];
+  if (learned?.observed && !learned.status.includes(answer.status)) {
+    return `case ${expectationCase} answered ${learned.status.join(' or ')} when ${options.learned!.file} was learned, now ${answer.status} (adopt or re-learn it if the new status is right)`;
+  }
   return null;
 }
 
@@ -97,10 +106,10 @@ function answerChanges(base: RunRecord, current: RunRecord, options: DiffOptions
     const gone = before.answers.filter((a) => !has.has(answerSignature(a)));
     const came = test.answers.filter((a) => !had.has(answerSignature(a)));
     for (const { was, now } of pairUp(gone, came)) {
-      const broken = now ? breaksPinned(now, was, options.expectations) : null;
+      const broken = now ? breaksPinned(now, was, options) : null;
       const failing = options.strict || broken !== null;
       const verdict = broken
-        ? `fails: ${broken} (pinned in the expectations file)`
+        ? `fails: ${broken}`
         : options.strict
           ? 'fails: --strict-drift makes every change fail'
           : (now?.expectationCase ?? was?.expectationCase)

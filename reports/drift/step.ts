@@ -1,6 +1,7 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import type { AnswerCase } from '../../contract/index.ts';
 import { join, relative } from 'node:path';
-import { diffRecords, type Change } from '../../lib/drift/diff.ts';
+import { diffRecords, type Change, type DiffOptions } from '../../lib/drift/diff.ts';
 import { learnedPathFor, looseCases, writeLearnedFile } from '../../lib/drift/learn.ts';
 import { buildRecord, readRecord, recordPathFor, writeRecord, type RunFacts, type RunRecord } from '../../lib/drift/record.ts';
 import { PROJECT_ROOT, type TargetProfile } from '../../lib/profile.ts';
@@ -63,6 +64,22 @@ export function summarizeChanges(changes: Change[], max = 8): string[] {
   return lines.length > max ? [...lines.slice(0, max), `  … and ${lines.length - max} more kinds of change in the report's Changed category`] : lines;
 }
 
+/** The statuses the target's learned file observed, when it has one that is not its expectations file (see DiffOptions). */
+function learnedPins(profile: TargetProfile): DiffOptions['learned'] | undefined {
+  const path = learnedPathFor(profile);
+  if (!existsSync(path) || path === profile.expectationsPath) return undefined;
+  try {
+    const file = JSON.parse(readFileSync(path, 'utf8')) as { cases?: Record<string, { status: number | number[]; observed?: unknown }> };
+    const cases: NonNullable<DiffOptions['learned']>['cases'] = {};
+    for (const [name, c] of Object.entries(file.cases ?? {})) {
+      cases[name as AnswerCase] = { status: Array.isArray(c.status) ? c.status : [c.status], observed: c.observed !== null && c.observed !== undefined };
+    }
+    return { file: rel(path), cases };
+  } catch {
+    return undefined;
+  }
+}
+
 const rel = (p: string): string => relative(process.cwd(), p) || p;
 
 export function historyDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -98,7 +115,8 @@ export function runDriftStep(ctx: DriftContext, options: DriftOptions): DriftOut
   if (baseline) {
     // Changed results of an earlier build from these results, compared with another baseline, are replaced.
     removeChangeResults(ctx.resultsDir);
-    changes = diffRecords(baseline, record, { expectations: ctx.profile.expectations, regression: ctx.profile.load.regression ?? DEFAULT_REGRESSION, strict: options.strict });
+    const learned = learnedPins(ctx.profile);
+    changes = diffRecords(baseline, record, { expectations: ctx.profile.expectations, regression: ctx.profile.load.regression ?? DEFAULT_REGRESSION, strict: options.strict, ...(learned ? { learned } : {}) });
     writeChangeResults(ctx.resultsDir, changes, baseline, record, ctx.profile.secrets);
     const failing = changes.filter((c) => c.failing).length;
     lines.push(`Drift:       against ${baselineName}: ${changes.length} change${changes.length === 1 ? '' : 's'}${changes.length ? ` (${failing} failing)` : ''}`);
