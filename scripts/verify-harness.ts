@@ -12,6 +12,7 @@ import { specFilesFor, E2E_AREAS, SLOW_DEFECT_GREP } from './verify-harness/suit
 import { QUIRKS } from '../sim/quirks.ts';
 import { E2E_SMOKE_GREP, conformanceFilesFor, quirkRuns, quirksCovered, verdictLine, type QuirkRun } from './verify-harness/quirk-plan.ts';
 import { writeProfile } from './verify-harness/target-profiles.ts';
+import { driftProof } from './verify-harness/drift-proof.ts';
 
 /**
  * `npm run verify:harness [-- --full] [--only a,b] [--jobs n]`: the harness checks itself. The conformance
@@ -36,6 +37,8 @@ const { values: args } = parseArgs({
     'no-good': { type: 'boolean', default: false },
     'repeat-each': { type: 'string' },
     'max-failures': { type: 'string' },
+    // Skips the drift proof (learn → change → compare); --only skips it too.
+    'no-drift': { type: 'boolean', default: false },
   },
 });
 
@@ -361,9 +364,12 @@ async function main(): Promise<void> {
   };
   writeFileSync(join(OUT, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   writeFileSync(join(OUT_ROOT, 'latest-summary.json'), `${JSON.stringify({ ...summary, folder: relative(PROJECT_ROOT, OUT) }, null, 2)}\n`);
+  // The drift comparison: learn, then a changed status, a changed code and +300 ms caught; an unchanged target quiet.
+  const drift = args['no-drift'] || args.only ? null : await driftProof(join(OUT, 'drift'));
+  if (drift) process.stdout.write(`\n${drift.lines.join('\n')}\n`);
   process.stdout.write(`\nwall time ${summary.seconds} s; details in ${relative(PROJECT_ROOT, join(OUT, 'summary.json'))}\n`);
   process.stdout.write(`${verdictLine(caught.length, defects.length, falseAlarms, quirkCount)}\n`);
-  process.exit(caught.length === defects.length && goodOk && quirksOk ? 0 : 1);
+  process.exit(caught.length === defects.length && goodOk && quirksOk && (drift?.ok ?? true) ? 0 : 1);
 }
 
 void main();

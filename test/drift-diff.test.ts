@@ -18,7 +18,7 @@ const SIM_EXPECTATIONS = Object.fromEntries(ANSWER_CASES.map((c) => [c, pinned(4
 const LOOSE = Object.fromEntries(ANSWER_CASES.map((c) => [c, { status: [400, 401, 404, 422], code: null }])) as Record<AnswerCase, Expectation>;
 
 const answer = (over: Partial<AnswerRecord> = {}): AnswerRecord => ({
-  endpoint: 'jwtLogin', method: 'POST', status: 422, code: '003-003', shape: '{error:{code:s,description:s}}', count: 1, expectationCase: 'missingParameter',
+  endpoint: 'jwtLogin', method: 'POST', status: 422, errorCode: '003-003', shape: '{error:{code:s,description:s}}', count: 1, expectationCase: 'missingParameter',
   curl: "curl -X POST 'http://127.0.0.1:9999/api/social/facebook/login_with_token'", ...over,
 });
 
@@ -39,7 +39,7 @@ const stats = (p10: number, p50: number, p95: number, n = 100) => ({ n, p10, p50
 
 describe('diffing two run records', () => {
   it('a run compared with itself has no change', () => {
-    const r = record({ t1: [answer(), answer({ status: 200, code: null, shape: '{token:s}', expectationCase: null })] }, { jwtLogin: stats(5, 20, 300) });
+    const r = record({ t1: [answer(), answer({ status: 200, errorCode: null, shape: '{token:s}', expectationCase: null })] }, { jwtLogin: stats(5, 20, 300) });
     assert.deepEqual(diffRecords(r, structuredClone(r), options()), []);
   });
 
@@ -62,7 +62,7 @@ describe('diffing two run records', () => {
 
   it('a changed code fails where the code is pinned, and is shown where it is open', () => {
     const base = record({ t1: [answer()] });
-    const now = record({ t1: [answer({ code: '003-010' })] });
+    const now = record({ t1: [answer({ errorCode: '003-010' })] });
     assert.equal(diffRecords(base, now, options())[0]!.failing, true);
     const open = { ...SIM_EXPECTATIONS, missingParameter: { status: [422], code: null } };
     const [shown] = diffRecords(base, now, options({ expectations: open }));
@@ -70,8 +70,15 @@ describe('diffing two run records', () => {
     assert.equal(shown!.title, '422 003-003 → 422 003-010');
   });
 
+  it('a code of another form fails the pinned case even though the test stopped before toMatchExpectation (the baseline names the case)', () => {
+    const [change] = diffRecords(record({ t1: [answer()] }), record({ t1: [answer({ errorCode: 'INVALID_PARAMETER', expectationCase: null })] }), options());
+    assert.equal(change!.failing, true);
+    assert.match(change!.verdict, /missingParameter pins error.code 003-003, now INVALID_PARAMETER/);
+    assert.equal(change!.title, '422 003-003 → 422 INVALID_PARAMETER');
+  });
+
   it('a changed body shape of a success is shown, not failing', () => {
-    const ok = answer({ status: 200, code: null, shape: '{token:s}', expectationCase: null });
+    const ok = answer({ status: 200, errorCode: null, shape: '{token:s}', expectationCase: null });
     const [change] = diffRecords(record({ t1: [ok] }), record({ t1: [{ ...ok, shape: '{access_token:s}' }] }), options());
     assert.equal(change!.failing, false);
     assert.match(change!.title, /body shape/);
@@ -127,8 +134,8 @@ describe('latency regression rule', () => {
 describe('changes in the report', () => {
   it('each change is one Allure result in the Changed category: failed when failing, passed when only shown', () => {
     const dir = mkdtempSync(join(tmpdir(), 'drift-changes-'));
-    const base = record({ t1: [answer()], t2: [answer({ expectationCase: null, status: 200, code: null, shape: '{token:s}' })] });
-    const now = record({ t1: [answer({ status: 400 })], t2: [answer({ expectationCase: null, status: 200, code: null, shape: '{jwt:s}' })] });
+    const base = record({ t1: [answer()], t2: [answer({ expectationCase: null, status: 200, errorCode: null, shape: '{token:s}' })] });
+    const now = record({ t1: [answer({ status: 400 })], t2: [answer({ expectationCase: null, status: 200, errorCode: null, shape: '{jwt:s}' })] });
     const changes = diffRecords(base, now, options());
     writeChangeResults(dir, changes, base, now, ['secret-canary-1234']);
     const results = readdirSync(dir).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
@@ -139,5 +146,18 @@ describe('changes in the report', () => {
     assert.match(failed.description, /Reproduce the baseline's request/);
     assert.ok(passed);
     for (const r of results) assert.equal(categoryOf(r.status, r.statusDetails.message, r.labels), CATEGORY_NAMES.changed);
+  });
+});
+
+describe('the summary of changes', () => {
+  it('one line per kind of change, failing first, with how many tests and one example', async () => {
+    const { summarizeChanges } = await import('../reports/drift/step.ts');
+    const base = record({ a: [answer()], b: [answer()], c: [answer({ expectationCase: null, status: 200, errorCode: null, shape: '{token:s}' })] }, { jwtLogin: stats(5, 20, 300) });
+    const now = record({ a: [answer({ status: 400 })], b: [answer({ status: 400 })], c: [answer({ expectationCase: null, status: 200, errorCode: null, shape: '{jwt:s}' })] }, { jwtLogin: stats(305, 320, 600) });
+    const lines = summarizeChanges(diffRecords(base, now, options()));
+    assert.equal(lines.length, 3, lines.join('\n'));
+    assert.match(lines[0]!, /^ {2}FAIL +answer: 422 003-003 → 400 003-003 in 2 tests, e\.g\. a$/);
+    assert.match(lines[1]!, /FAIL +latency: jwtLogin latency p10 5 → 305 ms/);
+    assert.match(lines[2]!, /shown answer: 200 → 200 \(body shape\) in c/);
   });
 });

@@ -83,3 +83,38 @@ describe('learn mode', () => {
     assert.equal(looseCases(LOOSE).length, ANSWER_CASES.length);
   });
 });
+
+describe('SLOs per target', () => {
+  it('the profile sets load.slo and load.regression; the simulator keeps the defaults', async () => {
+    const { DEFAULT_REGRESSION, DEFAULT_SLO } = await import('../lib/slo.ts');
+    const sim = loadProfile('targets/simulator.json');
+    assert.deepEqual(sim.load.slo, DEFAULT_SLO);
+    assert.deepEqual(sim.load.regression, DEFAULT_REGRESSION);
+    const dir = mkdtempSync(join(tmpdir(), 'slo-'));
+    const raw = JSON.parse(readFileSync('targets/simulator.json', 'utf8'));
+    delete raw.$schema;
+    raw.expectations = join(process.cwd(), 'targets/expectations/simulator.json');
+    raw.load = { slo: { latency: { p95: 250, p99: 600 }, endpoints: { crossAuth: { p95: 900, p99: 1200 } } }, regression: { ratio: 2, addedMs: 100 } };
+    writeFileSync(join(dir, 'p.json'), JSON.stringify(raw));
+    const p = loadProfile(join(dir, 'p.json'));
+    assert.deepEqual(p.load.slo!.latency, { p95: 250, p99: 600 });
+    assert.equal(p.load.slo!.failedRate, DEFAULT_SLO.failedRate);
+    assert.deepEqual(p.load.slo!.endpoints, { crossAuth: { p95: 900, p99: 1200 } });
+    assert.deepEqual(p.load.regression, { ...DEFAULT_REGRESSION, ratio: 2, addedMs: 100 });
+    raw.load = { regression: { ratio: 0.5 } };
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify(raw));
+    assert.throws(() => loadProfile(join(dir, 'bad.json')), /load\.regression\.ratio/);
+  });
+
+  it('the load plan takes the profile\'s SLOs as the k6 thresholds\' values', async () => {
+    const { planRun, parseLoadArgs } = await import('../load/run/plan.ts') as typeof import('../load/run/plan.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'slo-'));
+    const raw = JSON.parse(readFileSync('targets/simulator.json', 'utf8'));
+    delete raw.$schema;
+    raw.expectations = join(process.cwd(), 'targets/expectations/simulator.json');
+    raw.load = { slo: { latency: { p95: 123, p99: 456 } } };
+    writeFileSync(join(dir, 'p.json'), JSON.stringify(raw));
+    const plan = planRun(parseLoadArgs(['throughput']), loadProfile(join(dir, 'p.json')));
+    assert.deepEqual(plan.config.slo.latency, { p95: 123, p99: 456 });
+  });
+});

@@ -3,30 +3,15 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { Exchange } from '../lib/exchange.ts';
+import { exchange } from './drift-helpers.ts';
 import { ANSWERS_PARAMETER, bodyShape, decodeAnswers, encodeAnswers, noteExpectationCase } from '../lib/drift/answers.ts';
 import { buildRecord, readRecord, recordPathFor, testIdOf, writeRecord, type RunFacts } from '../lib/drift/record.ts';
 import { latencyStats, percentile } from '../lib/drift/percentiles.ts';
 
 /** The run record: answers reduced to shapes, stable test ids, latency figures, size and redaction. */
 
-const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlc2lnbmF0dXJl';
+import { JWT } from './drift-helpers.ts';
 
-export function exchange(over: Partial<Exchange> & { json?: unknown } = {}): Exchange {
-  const json = 'json' in over ? over.json : { error: { code: '003-003', description: 'Invalid parameter.' } };
-  return {
-    endpoint: 'jwtLogin',
-    request: { method: 'POST', url: 'http://127.0.0.1:8787/api/social/facebook/login_with_token', headers: {} },
-    status: 422,
-    headers: {},
-    text: JSON.stringify(json),
-    json,
-    curl: "curl -sS -i -X POST 'http://127.0.0.1:8787/api/social/facebook/login_with_token' --data-raw '{\"access_token\":\"[REDACTED]\"}'",
-    secrets: [],
-    elapsedMs: 7,
-    ...over,
-  } as Exchange;
-}
 
 const FACTS: RunFacts = { id: 'run-1', date: '2026-11-29T09:00:00Z', commit: 'abc', target: { name: 'simulator', baseUrl: 'http://127.0.0.1:8787/api' }, stages: ['conformance'], secrets: ['canary-secret-value'] };
 
@@ -106,6 +91,13 @@ describe('the run record', () => {
     assert.deepEqual(record.expectations.missingParameter, { statuses: { 422: 1 }, codes: { '003-003': 1 } });
     assert.deepEqual(record.load.ratelimit, { p95: 12.5, p99: 30, failedRate: 0.005 });
     assert.deepEqual(record.rateLimit, { onsetPerSecond: 204 });
+  });
+
+  it('keeps an error code of any form readable (the redactor hides "code" fields: the record names it errorCode)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drift-record-'));
+    const symbolic = exchange({ json: { error: { code: 'INVALID_PARAMETER', description: 'x' } } });
+    writeResult(dir, { fullName: 'conformance/a.spec.ts › symbolic', parameters: [{ name: ANSWERS_PARAMETER, value: encodeAnswers([symbolic]), mode: 'hidden', excluded: true }] });
+    assert.equal(buildRecord(dir, FACTS).tests['conformance/a.spec.ts › symbolic']!.answers[0]!.errorCode, 'INVALID_PARAMETER');
   });
 
   it('holds no secret or JWT, whatever the results let through, and reads back', () => {

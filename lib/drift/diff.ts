@@ -35,23 +35,38 @@ export interface DiffOptions {
   expectations: Record<AnswerCase, Expectation>;
   regression: RegressionRule;
   strict: boolean;
+  /**
+   * The target's learned file, when it has one that is not the expectations file itself: until QA adopts it, it
+   * pins the statuses it observed (a changed status fails) but not the codes (a changed code is shown).
+   */
+  learned?: { file: string; cases: Partial<Record<AnswerCase, { status: number[]; observed: boolean }>> };
 }
 
 const describeAnswer = (a: AnswerRecord): string =>
-  `${a.method} ${a.endpoint ?? 'other'} → ${a.status}${a.code ? ` error.code ${a.code}` : ''}, body ${a.shape}`;
+  `${a.method} ${a.endpoint ?? 'other'} → ${a.status}${a.errorCode ? ` error.code ${a.errorCode}` : ''}, body ${a.shape}`;
 
 /** A case is pinned on status when the expectations give one status, and on code when they name one. */
 export function pinnedParts(expectation: Expectation): { status: boolean; code: boolean } {
   return { status: expectation.status.length === 1, code: expectation.code !== null };
 }
 
-/** Does the answer break what the expectations pin for its case? Returns the reason, or null. */
-function breaksPinned(answer: AnswerRecord, expectations: Record<AnswerCase, Expectation>): string | null {
-  if (!answer.expectationCase) return null;
-  const want = expectations[answer.expectationCase];
+/**
+ * Does the answer break what the expectations pin for its case? Returns the reason, or null. The case is the one
+ * the answer was checked against, or else the one the same test's same call was checked against in the baseline:
+ * a test stops before toMatchExpectation when an always-on check fails first (an error code of another form), and
+ * the request, and so its case, is the same in both runs.
+ */
+function breaksPinned(answer: AnswerRecord, was: AnswerRecord | null, options: Pick<DiffOptions, 'expectations' | 'learned'>): string | null {
+  const expectationCase = answer.expectationCase ?? was?.expectationCase ?? null;
+  if (!expectationCase) return null;
+  const want = options.expectations[expectationCase];
   if (!want) return null;
-  if (!want.status.includes(answer.status)) return `case ${answer.expectationCase} expects status ${want.status.join(' or ')}, now ${answer.status}`;
-  if (want.code !== null && answer.code !== want.code) return `case ${answer.expectationCase} pins error.code ${want.code}, now ${answer.code ?? 'none'}`;
+  if (!want.status.includes(answer.status)) return `case ${expectationCase} expects status ${want.status.join(' or ')}, now ${answer.status} (pinned in the expectations file)`;
+  if (want.code !== null && answer.errorCode !== want.code) return `case ${expectationCase} pins error.code ${want.code}, now ${answer.errorCode ?? 'none'} (pinned in the expectations file)`;
+  const learned = options.learned?.cases[expectationCase];
+  if (learned?.observed && !learned.status.includes(answer.status)) {
+    return `case ${expectationCase} answered ${learned.status.join(' or ')} when ${options.learned!.file} was learned, now ${answer.status} (adopt or re-learn it if the new status is right)`;
+  }
   return null;
 }
 
@@ -91,21 +106,21 @@ function answerChanges(base: RunRecord, current: RunRecord, options: DiffOptions
     const gone = before.answers.filter((a) => !has.has(answerSignature(a)));
     const came = test.answers.filter((a) => !had.has(answerSignature(a)));
     for (const { was, now } of pairUp(gone, came)) {
-      const broken = now ? breaksPinned(now, options.expectations) : null;
+      const broken = now ? breaksPinned(now, was, options) : null;
       const failing = options.strict || broken !== null;
       const verdict = broken
-        ? `fails: ${broken} (pinned in the expectations file)`
+        ? `fails: ${broken}`
         : options.strict
           ? 'fails: --strict-drift makes every change fail'
-          : now?.expectationCase
-            ? `shown, not failing: case ${now.expectationCase} is not pinned to another answer (pin it in the expectations file to make this fail)`
+          : (now?.expectationCase ?? was?.expectationCase)
+            ? `shown, not failing: case ${now?.expectationCase ?? was?.expectationCase} is not pinned to another answer (pin it in the expectations file to make this fail)`
             : 'shown, not failing: no pinned expectation covers this answer';
       changes.push({
         kind: 'answer',
         subject: id,
         endpoint: (now ?? was)!.endpoint,
-        title: `${was ? `${was.status}${was.code ? ` ${was.code}` : ''}` : 'not answered'} → ${now ? `${now.status}${now.code ? ` ${now.code}` : ''}` : 'no longer answered'}${
-          was && now && was.status === now.status && was.code === now.code ? ' (body shape)' : ''
+        title: `${was ? `${was.status}${was.errorCode ? ` ${was.errorCode}` : ''}` : 'not answered'} → ${now ? `${now.status}${now.errorCode ? ` ${now.errorCode}` : ''}` : 'no longer answered'}${
+          was && now && was.status === now.status && was.errorCode === now.errorCode ? ' (body shape)' : ''
         }`,
         was: was ? describeAnswer(was) : 'no such answer',
         now: now ? describeAnswer(now) : 'no such answer',
@@ -145,7 +160,29 @@ function latencyChanges(base: RunRecord, current: RunRecord, options: DiffOption
   }
   for (const [script, now] of Object.entries(current.load)) {
     const was = base.load[script];
-    if (!was || was.p95 === null || now.p95 === null || !isRegression(rule, was.p95, now.p95)) continue;
+    if (!was) continue;
+    // Per endpoint where k6 tagged its requests; the script's overall p95 otherwise.
+    const endpoints = Object.entries(now.endpoints ?? {}).filter(([e, v]) => v.p95 !== null && was.endpoints?.[e]?.p95 != null);
+    if (endpoints.length > 0) {
+      for (const [endpoint, v] of endpoints) {
+        const before = was.endpoints![endpoint]!;
+        if (!isRegression(rule, before.p95!, v.p95!)) continue;
+        changes.push({
+          kind: 'load latency',
+          subject: `load/${script}.ts ${endpoint}`,
+          endpoint: endpoint as EndpointId,
+          title: `${script}.ts ${endpoint} p95 ${before.p95} → ${v.p95} ms`,
+          was: `k6 p95 ${before.p95} ms, p99 ${before.p99 ?? '-'} ms`,
+          now: `k6 p95 ${v.p95} ms, p99 ${v.p99 ?? '-'} ms`,
+          curlWas: null,
+          curlNow: null,
+          failing: true,
+          verdict: `fails: latency regression (p95 ${describeRule(rule)}; profile load.regression)`,
+        });
+      }
+      continue;
+    }
+    if (was.p95 === null || now.p95 === null || !isRegression(rule, was.p95, now.p95)) continue;
     changes.push({
       kind: 'load latency',
       subject: `load/${script}.ts`,

@@ -2,7 +2,11 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFile
 import { dirname, join } from 'node:path';
 import { ANSWER_CASES, type AnswerCase, type EndpointId } from '../../contract/index.ts';
 import { Redactor } from '../redact.ts';
+import { RUN_LABEL } from '../report-labels.ts';
 import { ANSWERS_PARAMETER, decodeAnswers, type ObservedAnswer } from './answers.ts';
+
+/** Kept equal to load/report/summary-to-allure.ts's (a unit test checks): lib/ does not import a stage. */
+export const LOAD_LATENCY_PARAMETER = 'drift: latency per endpoint';
 import { latencyStats, type LatencyStats } from './percentiles.ts';
 
 /**
@@ -23,7 +27,8 @@ export interface AnswerRecord {
   endpoint: EndpointId | null;
   method: string;
   status: number;
-  code: string | null;
+  /** error.code (named errorCode here: a "code" field is an authorization code to the redactor). */
+  errorCode: string | null;
   shape: string;
   /** How many answers of the test had exactly this endpoint, status, code and shape. */
   count: number;
@@ -44,6 +49,14 @@ export interface CaseObservation {
   codes: Record<string, number>;
 }
 
+export interface LoadFigures {
+  p95: number | null;
+  p99: number | null;
+  failedRate: number | null;
+  /** k6's per-endpoint latency (http_req_duration{endpoint:…}), when the script tags its requests. */
+  endpoints?: Record<string, { p50: number | null; p95: number | null; p99: number | null }>;
+}
+
 export interface RunRecord {
   format: typeof RECORD_FORMAT;
   run: { id: string; date: string; commit: string; target: { name: string; baseUrl: string }; stages: string[] };
@@ -52,7 +65,7 @@ export interface RunRecord {
   /** Latency of the suites' own requests, per endpoint. */
   latency: Partial<Record<EndpointId, LatencyStats>>;
   /** k6's figures per load script, when the load stage ran. */
-  load: Record<string, { p95: number | null; p99: number | null; failedRate: number | null }>;
+  load: Record<string, LoadFigures>;
   /** The 429 onset the ratelimit script measured (req/s), when it ran. */
   rateLimit: { onsetPerSecond: number | null } | null;
   expectations: Partial<Record<AnswerCase, CaseObservation>>;
@@ -113,21 +126,21 @@ function readStoredResults(dir: string): StoredResult[] {
 function groupAnswers(answers: ObservedAnswer[]): AnswerRecord[] {
   const bySignature = new Map<string, AnswerRecord>();
   for (const a of answers) {
-    const key = answerSignature(a);
+    const key = answerSignature({ ...a, errorCode: a.code });
     const found = bySignature.get(key);
     if (found) {
       found.count += 1;
       found.expectationCase ??= a.expectationCase;
     } else {
-      bySignature.set(key, { endpoint: a.endpoint, method: a.method, status: a.status, code: a.code, shape: a.shape, count: 1, expectationCase: a.expectationCase, curl: a.curl });
+      bySignature.set(key, { endpoint: a.endpoint, method: a.method, status: a.status, errorCode: a.code, shape: a.shape, count: 1, expectationCase: a.expectationCase, curl: a.curl });
     }
   }
   return [...bySignature.values()].sort((x, y) => answerSignature(x).localeCompare(answerSignature(y)));
 }
 
 /** What makes two answers the same for drift: endpoint, method, status, code and body shape. */
-export function answerSignature(a: Pick<AnswerRecord, 'endpoint' | 'method' | 'status' | 'code' | 'shape'>): string {
-  return `${a.method} ${a.endpoint ?? 'other'} ${a.status}${a.code ? ` ${a.code}` : ''} ${a.shape}`;
+export function answerSignature(a: Pick<AnswerRecord, 'endpoint' | 'method' | 'status' | 'errorCode' | 'shape'>): string {
+  return `${a.method} ${a.endpoint ?? 'other'} ${a.status}${a.errorCode ? ` ${a.errorCode}` : ''} ${a.shape}`;
 }
 
 const numberParam = (r: StoredResult, name: string): number | null => {
@@ -164,6 +177,8 @@ export function buildRecord(resultsDir: string, facts: RunFacts): RunRecord {
         const raw = r.parameters?.find((p) => p.name === 'failed requests')?.value;
         return raw === undefined ? null : Number.parseFloat(raw) / 100;
       })() };
+      const perEndpoint = r.parameters?.find((p) => p.name === LOAD_LATENCY_PARAMETER)?.value;
+      if (perEndpoint) load[script]!.endpoints = JSON.parse(perEndpoint) as LoadFigures['endpoints'];
       const onsetStep = (r.steps ?? []).find((s) => s.name?.startsWith('429 onset'));
       if (onsetStep) {
         const onset = Number.parseFloat(onsetStep.parameters?.find((p) => p.name === 'onset (req/s)')?.value ?? '');
@@ -208,6 +223,22 @@ export function buildRecord(resultsDir: string, facts: RunFacts): RunRecord {
   return JSON.parse(new Redactor(facts.secrets ?? []).text(JSON.stringify(record))) as RunRecord;
 }
 
+/**
+ * The run the results belong to: the earliest `harnessRun` label (each Playwright run's start; CI's shards each have
+ * one), so building the report twice from the same results is recognised as the same run. Null without one.
+ */
+export function runIdOf(resultsDir: string): string | null {
+  let earliest: number | null = null;
+  for (const r of readStoredResults(resultsDir)) {
+    for (const l of r.labels ?? []) {
+      if (l.name !== RUN_LABEL) continue;
+      const n = Number(l.value);
+      if (Number.isFinite(n) && (earliest === null || n < earliest)) earliest = n;
+    }
+  }
+  return earliest === null ? null : new Date(earliest).toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
 /** The tag every result about drift carries (the Changed category and the record builder read it). */
 export const DRIFT_TAG = 'drift';
 
@@ -246,7 +277,7 @@ export function writeRecord(path: string, record: RunRecord): void {
 /** An answer as written: no cURL, and the fields that say nothing (no code, no case, once) left out. */
 function compactAnswer({ curl: _curl, ...a }: AnswerRecord): Partial<AnswerRecord> {
   const out: Partial<AnswerRecord> = { ...a };
-  if (out.code === null) delete out.code;
+  if (out.errorCode === null) delete out.errorCode;
   if (out.expectationCase === null) delete out.expectationCase;
   if (out.count === 1) delete out.count;
   return out;
@@ -254,7 +285,7 @@ function compactAnswer({ curl: _curl, ...a }: AnswerRecord): Partial<AnswerRecor
 
 /** Puts back what compactAnswer left out. */
 function fullAnswer(a: Partial<AnswerRecord>): AnswerRecord {
-  return { endpoint: a.endpoint ?? null, method: a.method ?? '?', status: a.status ?? 0, code: a.code ?? null, shape: a.shape ?? '', count: a.count ?? 1, expectationCase: a.expectationCase ?? null };
+  return { endpoint: a.endpoint ?? null, method: a.method ?? '?', status: a.status ?? 0, errorCode: a.errorCode ?? null, shape: a.shape ?? '', count: a.count ?? 1, expectationCase: a.expectationCase ?? null };
 }
 
 export class RecordError extends Error {

@@ -7,7 +7,7 @@ import { DOCUMENTS } from '../../contract/index.ts';
 import { PROJECT_ROOT } from '../../lib/profile.ts';
 import { Redactor } from '../../lib/redact.ts';
 import { rateLimitSection } from '../lib/ratelimit-result.ts';
-import { allChecks, thresholdResults, type K6Summary, type RateLimitSection } from '../lib/summary.ts';
+import { allChecks, latencyByEndpoint, thresholdResults, type K6Summary, type RateLimitSection } from '../lib/summary.ts';
 import { driftChart, latencyChart, rateLimitChart } from './charts.ts';
 
 /**
@@ -73,6 +73,15 @@ function metricParameters(summary: K6Summary): Parameter[] {
   }
   if (h?.soak) params.push(['p95 drift (last / first window)', h.soak.ratio !== null ? `x${h.soak.ratio.toFixed(2)}` : 'n/a']);
   return params.filter((p): p is [string, string] => p[1] !== undefined).map(([name, value]) => ({ name, value }));
+}
+
+/** Per-endpoint p50/p95/p99 for the run's record (reports/drift): hidden in the report, excluded from the history id. */
+export const LOAD_LATENCY_PARAMETER = 'drift: latency per endpoint';
+
+function latencyParameter(summary: K6Summary): Parameter[] {
+  const out: Record<string, { p50: number | null; p95: number | null; p99: number | null }> = {};
+  for (const [endpoint, v] of Object.entries(latencyByEndpoint(summary))) out[endpoint] = { p50: v.med ?? null, p95: v['p(95)'] ?? null, p99: v['p(99)'] ?? null };
+  return Object.keys(out).length === 0 ? [] : [{ name: LOAD_LATENCY_PARAMETER, value: JSON.stringify(out), mode: 'hidden', excluded: true }];
 }
 
 function step(name: string, ok: boolean, parameters: Parameter[], at: number, message?: string): StepResult {
@@ -159,7 +168,7 @@ export function buildResult(summary: K6Summary, k6ExitCode: number | null = null
     description: `k6 load script load/${script}.ts against ${targetName}. Thresholds are the SLOs; each is a step.`,
     steps,
     attachments: [],
-    parameters: metricParameters(summary),
+    parameters: [...metricParameters(summary), ...latencyParameter(summary)],
     labels: [
       { name: LabelName.PARENT_SUITE, value: 'load' },
       { name: LabelName.SUITE, value: `${script}.ts` },

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { LabelName, Stage, Status, type TestResult } from 'allure-js-commons';
 import { FileSystemWriter } from 'allure-js-commons/sdk/reporter';
 import { ENDPOINTS } from '../../contract/index.ts';
@@ -74,4 +75,20 @@ export function writeChangeResults(dir: string, changes: Change[], base: RunReco
     const result = changeResult(change, base, current, redactor);
     writer.writeResult(result);
   }
+}
+
+/** Removes the Changed results a folder holds (a report rebuilt against another baseline). */
+export function removeChangeResults(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let removed = 0;
+  for (const file of readdirSync(dir)) {
+    if (!file.endsWith('-result.json')) continue;
+    const path = join(dir, file);
+    const labels = (JSON.parse(readFileSync(path, 'utf8')) as { labels?: { name: string; value: string }[] }).labels ?? [];
+    if (labels.some((l) => l.name === 'tag' && l.value === DRIFT_TAG)) {
+      rmSync(path);
+      removed += 1;
+    }
+  }
+  return removed;
 }

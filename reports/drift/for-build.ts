@@ -1,5 +1,5 @@
 import { loadProfile, profilePathFromEnv, type TargetProfile } from '../../lib/profile.ts';
-import { RecordError } from '../../lib/drift/record.ts';
+import { RecordError, runIdOf } from '../../lib/drift/record.ts';
 import { REPORT_PATHS } from '../report-config.ts';
 import { historyDir, runDriftStep, type DriftOptions, type DriftOutcome } from './step.ts';
 
@@ -31,7 +31,7 @@ export function driftForBuild(drift: BuildDrift, environment: Record<string, str
         historyDir: historyDir(env),
         profile,
         facts: {
-          id: drift.runId ?? env.GITHUB_RUN_ID ?? date,
+          id: drift.runId ?? runIdOf(REPORT_PATHS.results) ?? date,
           date,
           commit: environment['Commit'] ?? 'unknown',
           target: { name: profile.name, baseUrl: environment['Target base URL'] ?? profile.baseUrl },

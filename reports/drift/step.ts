@@ -1,11 +1,12 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import type { AnswerCase } from '../../contract/index.ts';
 import { join, relative } from 'node:path';
-import { diffRecords, type Change } from '../../lib/drift/diff.ts';
+import { diffRecords, type Change, type DiffOptions } from '../../lib/drift/diff.ts';
 import { learnedPathFor, looseCases, writeLearnedFile } from '../../lib/drift/learn.ts';
 import { buildRecord, readRecord, recordPathFor, writeRecord, type RunFacts, type RunRecord } from '../../lib/drift/record.ts';
 import { PROJECT_ROOT, type TargetProfile } from '../../lib/profile.ts';
 import { DEFAULT_REGRESSION } from '../../lib/slo.ts';
-import { writeChangeResults } from './changed-results.ts';
+import { removeChangeResults, writeChangeResults } from './changed-results.ts';
 
 /**
  * The drift step of a run, after the stages and before the report: build the run's record from the gathered
@@ -44,6 +45,41 @@ export interface DriftOutcome {
   lines: string[];
 }
 
+/** One line per kind of change (the same title in many tests is one line with a count and an example). */
+export function summarizeChanges(changes: Change[], max = 8): string[] {
+  const groups = new Map<string, Change[]>();
+  for (const c of changes) {
+    const key = `${c.failing ? 'FAIL' : 'shown'}|${c.kind}|${c.title}`;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(c);
+  }
+  const lines = [...groups.values()]
+    // Failing first, then the most frequent.
+    .sort((a, b) => Number(b[0]!.failing) - Number(a[0]!.failing) || b.length - a.length)
+    .map((g) => {
+      const c = g[0]!;
+      const where = c.kind === 'answer' ? ` in ${g.length > 1 ? `${g.length} tests, e.g. ` : ''}${c.subject}` : '';
+      return `  ${c.failing ? 'FAIL ' : 'shown'} ${c.kind}: ${c.title}${where}`;
+    });
+  return lines.length > max ? [...lines.slice(0, max), `  … and ${lines.length - max} more kinds of change in the report's Changed category`] : lines;
+}
+
+/** The statuses the target's learned file observed, when it has one that is not its expectations file (see DiffOptions). */
+function learnedPins(profile: TargetProfile): DiffOptions['learned'] | undefined {
+  const path = learnedPathFor(profile);
+  if (!existsSync(path) || path === profile.expectationsPath) return undefined;
+  try {
+    const file = JSON.parse(readFileSync(path, 'utf8')) as { cases?: Record<string, { status: number | number[]; observed?: unknown }> };
+    const cases: NonNullable<DiffOptions['learned']>['cases'] = {};
+    for (const [name, c] of Object.entries(file.cases ?? {})) {
+      cases[name as AnswerCase] = { status: Array.isArray(c.status) ? c.status : [c.status], observed: c.observed !== null && c.observed !== undefined };
+    }
+    return { file: rel(path), cases };
+  } catch {
+    return undefined;
+  }
+}
+
 const rel = (p: string): string => relative(process.cwd(), p) || p;
 
 export function historyDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -69,14 +105,22 @@ export function runDriftStep(ctx: DriftContext, options: DriftOptions): DriftOut
     baselineName = `the previous run on ${ctx.profile.name} (${rel(previousPath)}, ${baseline.run.date})`;
   }
 
+  // The report built again from the same results (`npm run report` after `npm start`): the record is already kept
+  // and the changes already written; comparing the run with itself would only erase them.
+  if (baseline && baseline.run.id === record.run.id && !options.baseline) {
+    return { record, recordPath: previousPath, recordBytes: statSync(previousPath).size, baseline: null, changes: [], lines: [`Drift:       run ${record.run.id} is already recorded in ${rel(previousPath)}; its changes are in the results as they were`] };
+  }
+
   let changes: Change[] = [];
   if (baseline) {
-    changes = diffRecords(baseline, record, { expectations: ctx.profile.expectations, regression: ctx.profile.load.regression ?? DEFAULT_REGRESSION, strict: options.strict });
+    // Changed results of an earlier build from these results, compared with another baseline, are replaced.
+    removeChangeResults(ctx.resultsDir);
+    const learned = learnedPins(ctx.profile);
+    changes = diffRecords(baseline, record, { expectations: ctx.profile.expectations, regression: ctx.profile.load.regression ?? DEFAULT_REGRESSION, strict: options.strict, ...(learned ? { learned } : {}) });
     writeChangeResults(ctx.resultsDir, changes, baseline, record, ctx.profile.secrets);
     const failing = changes.filter((c) => c.failing).length;
     lines.push(`Drift:       against ${baselineName}: ${changes.length} change${changes.length === 1 ? '' : 's'}${changes.length ? ` (${failing} failing)` : ''}`);
-    for (const c of changes.slice(0, 8)) lines.push(`  ${c.failing ? 'FAIL' : 'shown'}  ${c.kind}: ${c.title}${c.kind === 'answer' ? ` in ${c.subject}` : ''}`);
-    if (changes.length > 8) lines.push(`  … and ${changes.length - 8} more in the report's Changed category`);
+    lines.push(...summarizeChanges(changes));
   } else {
     lines.push(`Drift:       first run on ${ctx.profile.name}${options.baseline === 'previous' ? ' (no previous run to compare with)' : ''}: this run is the baseline of the next`);
   }
