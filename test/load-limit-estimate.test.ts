@@ -169,7 +169,7 @@ test('no sustained 429s, or too few limited seconds: no limit, and the verdict s
   const late = flat.map((c) => (c.second >= 8 ? { ...c, limited: 20 } : c));
   const short = estimateLimit(late);
   assert.equal(short.limit, null);
-  assert.match(short.missing!, /only 0 second\(s\) after it were limited/);
+  assert.match(short.missing!, /only 1 second\(s\) after it were limited/);
   assert.equal(judgeLimit(short, 100, 0.1).ok, false);
 });
 

@@ -15,7 +15,10 @@ import { DEFAULT_ONSET_OPTIONS, findOnset, type Onset, type OnsetOptions, type S
 
 export interface LimitEstimateOptions {
   onset: OnsetOptions;
-  /** Seconds after the onset second left out before measuring: the limiter drains what is left of its burst. */
+  /**
+   * Seconds after the onset second left out before measuring. The onset second itself is always left out (it
+   * holds the last of the burst); by its first sustained 429 a bucket is empty, so none more by default.
+   */
   drainSeconds: number;
   /** A second counts as saturated (the limiter refused some of what it was offered) from this 429 share up. */
   saturatedRatio: number;
@@ -25,7 +28,7 @@ export interface LimitEstimateOptions {
   untilSecond?: number;
 }
 
-export const DEFAULT_LIMIT_OPTIONS: LimitEstimateOptions = { onset: DEFAULT_ONSET_OPTIONS, drainSeconds: 1, saturatedRatio: 0.01, minSeconds: 3 };
+export const DEFAULT_LIMIT_OPTIONS: LimitEstimateOptions = { onset: DEFAULT_ONSET_OPTIONS, drainSeconds: 0, saturatedRatio: 0.01, minSeconds: 3 };
 
 export interface LimitEstimate {
   /** Requests per second the target let through once limiting (upperMiddleMean over the saturated seconds). */
