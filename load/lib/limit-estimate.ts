@@ -26,6 +26,8 @@ export interface LimitEstimateOptions {
   minSeconds: number;
   /** Seconds from this one on are left out (the end of the plan: k6's graceful stop, a partial last second). */
   untilSecond?: number;
+  /** Seconds left out of the measurement (where the load generator fell behind its plan). */
+  excludeSeconds?: readonly number[];
 }
 
 export const DEFAULT_LIMIT_OPTIONS: LimitEstimateOptions = { onset: DEFAULT_ONSET_OPTIONS, drainSeconds: 0, saturatedRatio: 0.01, minSeconds: 3 };
@@ -90,27 +92,24 @@ export function estimateLimit(series: readonly SecondCounts[], options: LimitEst
     return { ...base, limit: null, seconds: [], spread: null, burst: null, missing: `no sustained 429s in ${analysis.totalSent} requests: the ramp never passed the limit` };
   }
   const from = analysis.onset.second + 1 + options.drainSeconds;
-  const limitedAfter = sorted.filter((c) => c.second >= from && c.sent > 0 && c.limited > 0 && c.limited / c.sent >= options.saturatedRatio);
-  if (limitedAfter.length < options.minSeconds) {
-    return {
-      ...base, limit: null, seconds: limitedAfter.map((c) => c.second), spread: null, burst: null,
-      missing: `429s began at second ${analysis.onset.second}, but only ${limitedAfter.length} second(s) after it were limited (need ${options.minSeconds} to drain the burst and measure): lengthen --duration or raise the ramp`,
-    };
-  }
-  // A second can hold 429s and still have been offered less than the limit (a stalled generator sends a bunch
-  // into an empty bucket): it cannot show the limit, so it is left out once a first estimate says where the
-  // limit is. If too few seconds are left, the first estimate stands.
-  const first = interquartileMean(limitedAfter.map(admitted))!;
-  const offeredMore = limitedAfter.filter((c) => c.sent >= first * (1 + OFFERED_MARGIN));
-  const enough = offeredMore.length >= options.minSeconds ? offeredMore : limitedAfter;
-  // Seconds of steady offered rate where there are enough: while the rate rises, a window limiter lets more
-  // than its limit into a one-second bin (the tail of one window and the head of the next, fuller one).
-  const sent = new Map(sorted.map((c) => [c.second, c.sent]));
-  const steady = enough.filter((c) => {
-    const before = sent.get(c.second - 1);
-    return before !== undefined && Math.abs(c.sent - before) <= STEADY_SHARE * c.sent;
+  const excluded = new Set(options.excludeSeconds ?? []);
+  const limitedAfter = sorted.filter((c) => c.second >= from && !excluded.has(c.second) && c.sent > 0 && c.limited > 0 && c.limited / c.sent >= options.saturatedRatio);
+  const notEnough = (what: string, count: number): LimitEstimate => ({
+    ...base, limit: null, seconds: [], spread: null, burst: null,
+    missing: `429s began at second ${analysis.onset!.second}, but only ${count} second(s) after it ${what} (need ${options.minSeconds} to measure): lengthen --duration, or give k6 the CPU and VUs to keep to its plan`,
   });
-  const saturated = steady.length >= options.minSeconds ? steady : enough;
+  if (limitedAfter.length < options.minSeconds) return notEnough('were limited', limitedAfter.length);
+  // Only seconds that can show the limit count: offered clearly more than it (a stalled generator sends a bunch
+  // into an empty bucket and gets 429s while offering less), at a steady rate (while the offered rate rises or
+  // jumps about, a window limiter lets more than its limit into a one-second bin: the tail of one window and the
+  // head of the next). No fallback: a number from seconds that cannot show the limit would be a wrong number.
+  const first = interquartileMean(limitedAfter.map(admitted))!;
+  const sent = new Map(sorted.map((c) => [c.second, c.sent]));
+  const saturated = limitedAfter.filter((c) => {
+    const before = sent.get(c.second - 1);
+    return c.sent >= first * (1 + OFFERED_MARGIN) && before !== undefined && Math.abs(c.sent - before) <= STEADY_SHARE * c.sent;
+  });
+  if (saturated.length < options.minSeconds) return notEnough('were limited with a steady offered rate above the limit', saturated.length);
   const counts = saturated.map(admitted);
   const limit = upperMiddleMean(counts)!;
   return {

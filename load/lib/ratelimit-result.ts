@@ -26,8 +26,9 @@ export function rateLimitSection(input: RateLimitInput): RateLimitSection {
   // The search stops the run early (test.abort): its last second is cut short, so it is left out.
   const lastSent = [...input.series].reverse().find((c) => c.sent > 0)?.second;
   const untilSecond = mode === 'search' && lastSent !== undefined ? Math.min(planned, lastSent) : planned;
-  const estimate = estimateLimit(input.series, { ...DEFAULT_LIMIT_OPTIONS, untilSecond });
-  const shortfall = mode === 'expected' ? generatorShortfall(input.series.filter((c) => c.second < untilSecond), input.plan) : [];
+  // Where the generator fell behind its plan (only the whole run knows its plan: an instance sends a share).
+  const shortfall = input.segment ? [] : generatorShortfall(input.series.filter((c) => c.second < untilSecond), input.plan);
+  const estimate = estimateLimit(input.series, { ...DEFAULT_LIMIT_OPTIONS, untilSecond, excludeSeconds: shortfall });
   // One instance of N sees its share of the traffic and of what the target admitted: its numbers are not the
   // target's limit, so it is not judged; the merge of all instances is (mergeRateLimitSections).
   const verdict = input.segment
