@@ -57,7 +57,7 @@ const admitted = (c: SecondCounts): number => c.sent - c.limited;
 /** A second shows the limit when it was offered at least this much more than the limit. */
 export const OFFERED_MARGIN = 0.03;
 /** A second's offered rate is steady when it is within this share of the second before. */
-export const STEADY_SHARE = 0.04;
+export const STEADY_SHARE = 0.05;
 
 /** Mean of the middle half: steady like a median, with sub-request resolution over many seconds. */
 export function interquartileMean(values: readonly number[]): number | null {
