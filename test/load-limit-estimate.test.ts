@@ -126,17 +126,17 @@ test('the search: without an expected limit, the doubling ramp stops once 429s h
           if (second < 1) return false;
           const vu = vus[index % vus.length]!;
           vu.add(second, limited);
-          if (vu.limitHeld(second)) stoppedAt = second;
+          if (vu.shouldStop(second)) stoppedAt = second;
           return stoppedAt !== null;
         },
       });
       assert.notEqual(stoppedAt, null, `${kind} ${limit}: the search never stopped`);
       const section = rateLimitSection({ expectedPerSecond: null, tolerance: 0.1, burst: null, plan, series });
       assert.equal(section.mode, 'search');
-      assert.equal(section.verdict.ok, true, section.verdict.reason);
+      assert.equal(section.verdict.ok, true, `${kind} ${limit}/${burst}, stopped at ${stoppedAt}: ${section.verdict.reason} ${JSON.stringify(series.slice(0, (stoppedAt ?? 0) + 1).map((c) => [c.sent, c.limited]))}`);
       assert.ok(within(section.measured!.limitPerSecond, limit, 0.05), `${kind} ${limit}/${burst}: measured ${section.measured!.limitPerSecond}, stopped at second ${stoppedAt}`);
       const peak = Math.max(...series.map((c) => c.sent));
-      assert.ok(peak < limit * 4, `${kind} ${limit}: the search went on to ${peak} req/s`);
+      assert.ok(peak < limit * 5, `${kind} ${limit}: the search went on to ${peak} req/s`);
     }
   }
 });
@@ -156,9 +156,11 @@ test('a lone early 429 does not stop the search; 429s in every pair of the hold 
   const tally = new SearchTally(8);
   for (let s = 1; s < 20; s++) for (let i = 0; i < 3; i++) tally.add(s, s === 2 && i === 0);
   assert.equal(tally.limitHeld(20), false);
-  for (let s = 20; s < 29; s++) for (let i = 0; i < 3; i++) tally.add(s, s % 2 === 0 && i === 0);
+  for (let s = 20; s < 29; s++) for (let i = 0; i < 3; i++) tally.add(s, s % 2 === 0 && i === 0); // 1 in 6: 17%
   assert.equal(tally.limitHeld(26), false, 'the pairs must all be past the start of the 429s');
   assert.equal(tally.limitHeld(27), true);
+  assert.equal(tally.shouldStop(27), false, 'held: the run goes on a few seconds to measure');
+  assert.equal(tally.shouldStop(31), true);
 });
 
 test('seconds that cannot show the limit are not used: a generator that never kept a steady rate above it gives no number', () => {

@@ -55,7 +55,7 @@ export interface LimitEstimate {
 const admitted = (c: SecondCounts): number => c.sent - c.limited;
 
 /** A second shows the limit when it was offered at least this much more than the limit. */
-export const OFFERED_MARGIN = 0.03;
+export const OFFERED_MARGIN = 0.1;
 /** A second's offered rate is steady when it is within this share of the second before. */
 export const STEADY_SHARE = 0.05;
 
