@@ -56,7 +56,7 @@ const admitted = (c: SecondCounts): number => c.sent - c.limited;
 
 /** A second shows the limit when it was offered at least this much more than the limit. */
 export const OFFERED_MARGIN = 0.1;
-/** A second's offered rate is steady when it is within this share of the second before. */
+/** A second's offered rate is steady when it is within this share of the second before or the one after. */
 export const STEADY_SHARE = 0.05;
 
 /** Mean of the middle half: steady like a median, with sub-request resolution over many seconds. */
@@ -105,10 +105,8 @@ export function estimateLimit(series: readonly SecondCounts[], options: LimitEst
   // head of the next). No fallback: a number from seconds that cannot show the limit would be a wrong number.
   const first = interquartileMean(limitedAfter.map(admitted))!;
   const sent = new Map(sorted.map((c) => [c.second, c.sent]));
-  const saturated = limitedAfter.filter((c) => {
-    const before = sent.get(c.second - 1);
-    return c.sent >= first * (1 + OFFERED_MARGIN) && before !== undefined && Math.abs(c.sent - before) <= STEADY_SHARE * c.sent;
-  });
+  const near = (c: SecondCounts, other: number | undefined): boolean => other !== undefined && Math.abs(c.sent - other) <= STEADY_SHARE * c.sent;
+  const saturated = limitedAfter.filter((c) => c.sent >= first * (1 + OFFERED_MARGIN) && (near(c, sent.get(c.second - 1)) || near(c, sent.get(c.second + 1))));
   if (saturated.length < options.minSeconds) return notEnough('were limited with a steady offered rate above the limit', saturated.length);
   const counts = saturated.map(admitted);
   const limit = upperMiddleMean(counts)!;
