@@ -22,7 +22,7 @@ const { values } = parseArgs({
   args: process.argv.slice(2),
   options: {
     duration: { type: 'string', default: '18' },
-    budget: { type: 'string', default: '570' },
+    budget: { type: 'string', default: '600' },
     limiters: { type: 'string', default: LIMITER_KINDS.join(',') },
     rates: { type: 'string', default: '50,200,1000' },
     bursts: { type: 'string', default: '0.1,1' },

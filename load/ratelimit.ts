@@ -10,7 +10,7 @@ import { pickProvider } from './lib/mix.ts';
 import { bandOf, LIMITED_METRIC_PREFIX, planDuration, rampPlan, scheduledRate, searchPlan, secondMetricName, SENT_METRIC_PREFIX, seriesFromSummaryMetrics } from './lib/onset.ts';
 import { rateLimitSection } from './lib/ratelimit-result.ts';
 import { jwtLoginRequest } from './lib/requests.ts';
-import { SearchTally } from './lib/search.ts';
+import { SEARCH_MEASURE_SECONDS, SearchTally } from './lib/search.ts';
 import type { K6Summary } from './lib/summary.ts';
 
 /**
@@ -104,7 +104,7 @@ export default function (): void {
     // The search has found the limit once 429s have held long enough to drain a burst and measure: stop
     // rather than ramp on towards load.maxRate. handleSummary still runs; the runner reads exit code 108
     // with a summary that says so as a finished search.
-    if (tally.limitHeld(second)) exec.test.abort(`search: 429s held for ${tally.holdSeconds} s at second ${second}, the limit is measured`);
+    if (tally.shouldStop(second)) exec.test.abort(`search: 429s held for ${tally.holdSeconds} s, then ${SEARCH_MEASURE_SECONDS} s more; the limit is measured (second ${second})`);
   }
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { burstBefore, estimateLimit, interquartileMean, judgeLimit, upperMiddleMean } from '../load/lib/limit-estimate.ts';
+import { burstBefore, DEFAULT_LIMIT_OPTIONS, estimateLimit, interquartileMean, judgeLimit, upperMiddleMean } from '../load/lib/limit-estimate.ts';
 import { mergeSummaries } from '../load/lib/merge-summaries.ts';
 import { findOnset, judgeOnset, planDuration, rampPlan, scheduledRate, searchPlan, type RampPlan, type SecondCounts } from '../load/lib/onset.ts';
 import { harnessLinesIn, HARNESS_LINE_PREFIX, mergeRateLimitSections, rateLimitSection, summaryFileName } from '../load/lib/ratelimit-result.ts';
@@ -126,28 +126,28 @@ test('the search: without an expected limit, the doubling ramp stops once 429s h
           if (second < 1) return false;
           const vu = vus[index % vus.length]!;
           vu.add(second, limited);
-          if (vu.limitHeld(second)) stoppedAt = second;
+          if (vu.shouldStop(second)) stoppedAt = second;
           return stoppedAt !== null;
         },
       });
       assert.notEqual(stoppedAt, null, `${kind} ${limit}: the search never stopped`);
       const section = rateLimitSection({ expectedPerSecond: null, tolerance: 0.1, burst: null, plan, series });
       assert.equal(section.mode, 'search');
-      assert.equal(section.verdict.ok, true, section.verdict.reason);
+      assert.equal(section.verdict.ok, true, `${kind} ${limit}/${burst}, stopped at ${stoppedAt}: ${section.verdict.reason} ${JSON.stringify(series.slice(0, (stoppedAt ?? 0) + 1).map((c) => [c.sent, c.limited]))}`);
       assert.ok(within(section.measured!.limitPerSecond, limit, 0.05), `${kind} ${limit}/${burst}: measured ${section.measured!.limitPerSecond}, stopped at second ${stoppedAt}`);
       const peak = Math.max(...series.map((c) => c.sent));
-      assert.ok(peak < limit * 4, `${kind} ${limit}: the search went on to ${peak} req/s`);
+      assert.ok(peak < limit * 5, `${kind} ${limit}: the search went on to ${peak} req/s`);
     }
   }
 });
 
 test('the search plan: a staircase doubling from maxRate/256 up to maxRate over the duration, one second up and a hold', () => {
   const plan = searchPlan(5000, 64);
-  assert.equal(plan.startRate, 19);
-  assert.equal(plan.endRate, 4864);
+  assert.equal(plan.startRate, 20);
+  assert.equal(plan.endRate, 5000);
   assert.equal(planDuration(plan), 64);
-  assert.deepEqual(plan.stages.filter((_, i) => i % 2 === 1).map((s) => s.target), [38, 76, 152, 304, 608, 1216, 2432, 4864]);
-  assert.deepEqual(plan.stages.slice(0, 4), [{ target: 38, seconds: 1 }, { target: 38, seconds: 7 }, { target: 76, seconds: 1 }, { target: 76, seconds: 7 }]);
+  assert.deepEqual(plan.stages.filter((_, i) => i % 2 === 1).map((s) => s.target), [39, 78, 156, 313, 625, 1250, 2500, 5000]);
+  assert.deepEqual(plan.stages.slice(0, 4), [{ target: 39, seconds: 1 }, { target: 39, seconds: 7 }, { target: 78, seconds: 1 }, { target: 78, seconds: 7 }]);
   assert.ok(searchPlan(1000, 30).stages.every((s) => s.seconds >= 1));
   assert.ok(searchPlan(10, 8).stages.every((s) => s.target >= 2 && s.seconds >= 0), JSON.stringify(searchPlan(10, 8)));
 });
@@ -156,9 +156,23 @@ test('a lone early 429 does not stop the search; 429s in every pair of the hold 
   const tally = new SearchTally(8);
   for (let s = 1; s < 20; s++) for (let i = 0; i < 3; i++) tally.add(s, s === 2 && i === 0);
   assert.equal(tally.limitHeld(20), false);
-  for (let s = 20; s < 29; s++) for (let i = 0; i < 3; i++) tally.add(s, s % 2 === 0 && i === 0);
+  for (let s = 20; s < 29; s++) for (let i = 0; i < 3; i++) tally.add(s, s % 2 === 0 && i === 0); // 1 in 6: 17%
   assert.equal(tally.limitHeld(26), false, 'the pairs must all be past the start of the 429s');
   assert.equal(tally.limitHeld(27), true);
+  assert.equal(tally.shouldStop(27), false, 'held: the run goes on a few seconds to measure');
+  assert.equal(tally.shouldStop(31), true);
+});
+
+test('seconds that cannot show the limit are not used: a generator that never kept a steady rate above it gives no number', () => {
+  // 429s in every second, but the offered rate jumps about (a starved generator): no wrong number, a reason
+  const erratic: SecondCounts[] = [120, 60, 150, 70, 140, 55, 160, 80, 130, 65].map((sent, second) => ({ second, sent, limited: Math.max(1, sent - 100) }));
+  const estimate = estimateLimit(erratic);
+  assert.equal(estimate.limit, null);
+  assert.match(estimate.missing!, /with a steady offered rate above the limit/);
+  // seconds where the generator fell behind its plan are left out when named
+  const steady: SecondCounts[] = Array.from({ length: 10 }, (_, second) => ({ second, sent: 200, limited: 50 }));
+  steady[6] = { second: 6, sent: 200, limited: 120 };
+  assert.equal(estimateLimit(steady, { ...DEFAULT_LIMIT_OPTIONS, excludeSeconds: [6] }).seconds.includes(6), false);
 });
 
 test('no sustained 429s, or too few limited seconds: no limit, and the verdict says why', () => {
@@ -169,12 +183,13 @@ test('no sustained 429s, or too few limited seconds: no limit, and the verdict s
   const late = flat.map((c) => (c.second >= 8 ? { ...c, limited: 20 } : c));
   const short = estimateLimit(late);
   assert.equal(short.limit, null);
-  assert.match(short.missing!, /only 0 second\(s\) after it were limited/);
+  assert.match(short.missing!, /only 1 second\(s\) after it were limited/);
   assert.equal(judgeLimit(short, 100, 0.1).ok, false);
 });
 
 test('the verdict: within ±tolerance of the expected limit; without one, measured at all', () => {
-  const series: SecondCounts[] = Array.from({ length: 12 }, (_, second) => ({ second, sent: 100 + second * 10, limited: Math.max(0, 100 + second * 10 - 150) }));
+  const offered = (second: number): number => (second < 5 ? 100 + second * 20 : 200);
+  const series: SecondCounts[] = Array.from({ length: 12 }, (_, second) => ({ second, sent: offered(second), limited: Math.max(0, offered(second) - 150) }));
   const estimate = estimateLimit(series);
   assert.equal(estimate.limit, 150);
   assert.equal(judgeLimit(estimate, 150, 0.05).ok, true);

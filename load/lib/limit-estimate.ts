@@ -15,7 +15,10 @@ import { DEFAULT_ONSET_OPTIONS, findOnset, type Onset, type OnsetOptions, type S
 
 export interface LimitEstimateOptions {
   onset: OnsetOptions;
-  /** Seconds after the onset second left out before measuring: the limiter drains what is left of its burst. */
+  /**
+   * Seconds after the onset second left out before measuring. The onset second itself is always left out (it
+   * holds the last of the burst); by its first sustained 429 a bucket is empty, so none more by default.
+   */
   drainSeconds: number;
   /** A second counts as saturated (the limiter refused some of what it was offered) from this 429 share up. */
   saturatedRatio: number;
@@ -23,9 +26,11 @@ export interface LimitEstimateOptions {
   minSeconds: number;
   /** Seconds from this one on are left out (the end of the plan: k6's graceful stop, a partial last second). */
   untilSecond?: number;
+  /** Seconds left out of the measurement (where the load generator fell behind its plan). */
+  excludeSeconds?: readonly number[];
 }
 
-export const DEFAULT_LIMIT_OPTIONS: LimitEstimateOptions = { onset: DEFAULT_ONSET_OPTIONS, drainSeconds: 1, saturatedRatio: 0.01, minSeconds: 3 };
+export const DEFAULT_LIMIT_OPTIONS: LimitEstimateOptions = { onset: DEFAULT_ONSET_OPTIONS, drainSeconds: 0, saturatedRatio: 0.01, minSeconds: 3 };
 
 export interface LimitEstimate {
   /** Requests per second the target let through once limiting (upperMiddleMean over the saturated seconds). */
@@ -50,9 +55,9 @@ export interface LimitEstimate {
 const admitted = (c: SecondCounts): number => c.sent - c.limited;
 
 /** A second shows the limit when it was offered at least this much more than the limit. */
-export const OFFERED_MARGIN = 0.03;
-/** A second's offered rate is steady when it is within this share of the second before. */
-export const STEADY_SHARE = 0.04;
+export const OFFERED_MARGIN = 0.1;
+/** A second's offered rate is steady when it is within this share of the second before or the one after. */
+export const STEADY_SHARE = 0.05;
 
 /** Mean of the middle half: steady like a median, with sub-request resolution over many seconds. */
 export function interquartileMean(values: readonly number[]): number | null {
@@ -87,27 +92,22 @@ export function estimateLimit(series: readonly SecondCounts[], options: LimitEst
     return { ...base, limit: null, seconds: [], spread: null, burst: null, missing: `no sustained 429s in ${analysis.totalSent} requests: the ramp never passed the limit` };
   }
   const from = analysis.onset.second + 1 + options.drainSeconds;
-  const limitedAfter = sorted.filter((c) => c.second >= from && c.sent > 0 && c.limited > 0 && c.limited / c.sent >= options.saturatedRatio);
-  if (limitedAfter.length < options.minSeconds) {
-    return {
-      ...base, limit: null, seconds: limitedAfter.map((c) => c.second), spread: null, burst: null,
-      missing: `429s began at second ${analysis.onset.second}, but only ${limitedAfter.length} second(s) after it were limited (need ${options.minSeconds} to drain the burst and measure): lengthen --duration or raise the ramp`,
-    };
-  }
-  // A second can hold 429s and still have been offered less than the limit (a stalled generator sends a bunch
-  // into an empty bucket): it cannot show the limit, so it is left out once a first estimate says where the
-  // limit is. If too few seconds are left, the first estimate stands.
-  const first = interquartileMean(limitedAfter.map(admitted))!;
-  const offeredMore = limitedAfter.filter((c) => c.sent >= first * (1 + OFFERED_MARGIN));
-  const enough = offeredMore.length >= options.minSeconds ? offeredMore : limitedAfter;
-  // Seconds of steady offered rate where there are enough: while the rate rises, a window limiter lets more
-  // than its limit into a one-second bin (the tail of one window and the head of the next, fuller one).
-  const sent = new Map(sorted.map((c) => [c.second, c.sent]));
-  const steady = enough.filter((c) => {
-    const before = sent.get(c.second - 1);
-    return before !== undefined && Math.abs(c.sent - before) <= STEADY_SHARE * c.sent;
+  const excluded = new Set(options.excludeSeconds ?? []);
+  const limitedAfter = sorted.filter((c) => c.second >= from && !excluded.has(c.second) && c.sent > 0 && c.limited > 0 && c.limited / c.sent >= options.saturatedRatio);
+  const notEnough = (what: string, count: number): LimitEstimate => ({
+    ...base, limit: null, seconds: [], spread: null, burst: null,
+    missing: `429s began at second ${analysis.onset!.second}, but only ${count} second(s) after it ${what} (need ${options.minSeconds} to measure): lengthen --duration, or give k6 the CPU and VUs to keep to its plan`,
   });
-  const saturated = steady.length >= options.minSeconds ? steady : enough;
+  if (limitedAfter.length < options.minSeconds) return notEnough('were limited', limitedAfter.length);
+  // Only seconds that can show the limit count: offered clearly more than it (a stalled generator sends a bunch
+  // into an empty bucket and gets 429s while offering less), at a steady rate (while the offered rate rises or
+  // jumps about, a window limiter lets more than its limit into a one-second bin: the tail of one window and the
+  // head of the next). No fallback: a number from seconds that cannot show the limit would be a wrong number.
+  const first = interquartileMean(limitedAfter.map(admitted))!;
+  const sent = new Map(sorted.map((c) => [c.second, c.sent]));
+  const near = (c: SecondCounts, other: number | undefined): boolean => other !== undefined && Math.abs(c.sent - other) <= STEADY_SHARE * c.sent;
+  const saturated = limitedAfter.filter((c) => c.sent >= first * (1 + OFFERED_MARGIN) && (near(c, sent.get(c.second - 1)) || near(c, sent.get(c.second + 1))));
+  if (saturated.length < options.minSeconds) return notEnough('were limited with a steady offered rate above the limit', saturated.length);
   const counts = saturated.map(admitted);
   const limit = upperMiddleMean(counts)!;
   return {

@@ -79,12 +79,13 @@ export const SEARCH_DOUBLINGS = 8;
  */
 export function searchPlan(maxRate: number, durationSeconds: number): RampPlan {
   const total = Math.max(2 * SEARCH_DOUBLINGS, Math.round(durationSeconds));
-  const startRate = Math.max(1, Math.floor(maxRate / 2 ** SEARCH_DOUBLINGS));
+  const startRate = Math.max(1, Math.round(maxRate / 2 ** SEARCH_DOUBLINGS));
   const stages: RampStage[] = [];
   let used = 0;
   for (let i = 1; i <= SEARCH_DOUBLINGS; i++) {
     const end = Math.round((total * i) / SEARCH_DOUBLINGS);
-    const target = Math.max(startRate + i, Math.round(Math.min(maxRate, startRate * 2 ** i)));
+    // Counted down from maxRate, so the last step is maxRate itself.
+    const target = Math.max(startRate + i, Math.round(maxRate / 2 ** (SEARCH_DOUBLINGS - i)));
     stages.push({ target, seconds: 1 }, { target, seconds: end - used - 1 });
     used = end;
   }

@@ -9,12 +9,26 @@
  */
 
 export const SEARCH_HOLD_SECONDS = 8;
+/**
+ * A pair counts only when at least this share of the VU's requests got 429: the offered rate is then at least
+ * 1/(1 - 0.1) = 1.11x the limit, what the estimate needs to count a second (limit-estimate.ts OFFERED_MARGIN). A
+ * step of the staircase just above the limit does not stop the search; the next, twice as high, does.
+ */
+export const SEARCH_MIN_SHARE = 0.1;
+/**
+ * Seconds the run goes on after a VU has seen the 429s hold. One VU's share of the answers is noisy (a window
+ * limiter refuses the same places in each window, and the same VUs may get them), so a VU can see the 429s hold
+ * while the offered rate is barely past the limit; the staircase's next step, twice as high, then gives the
+ * estimate its seconds well above the limit.
+ */
+export const SEARCH_MEASURE_SECONDS = 4;
 
 export class SearchTally {
   private readonly sent = new Map<number, number>();
+  private heldAt: number | null = null;
   private readonly limited = new Map<number, number>();
 
-  constructor(readonly holdSeconds = SEARCH_HOLD_SECONDS, private readonly minShare = 0.02) {}
+  constructor(readonly holdSeconds = SEARCH_HOLD_SECONDS, private readonly minShare = SEARCH_MIN_SHARE) {}
 
   add(second: number, isLimited: boolean): void {
     this.sent.set(second, (this.sent.get(second) ?? 0) + 1);
@@ -22,6 +36,12 @@ export class SearchTally {
     // Only the last hold window matters; forget the rest so a long run keeps a small map.
     this.sent.delete(second - this.holdSeconds - 2);
     this.limited.delete(second - this.holdSeconds - 2);
+  }
+
+  /** Stop the run? Once the 429s have held, and SEARCH_MEASURE_SECONDS more have passed. */
+  shouldStop(current: number): boolean {
+    if (this.heldAt === null && this.limitHeld(current)) this.heldAt = current;
+    return this.heldAt !== null && current >= this.heldAt + SEARCH_MEASURE_SECONDS;
   }
 
   /** Have 429s held over the complete seconds before `current`? */

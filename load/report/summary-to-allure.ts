@@ -34,7 +34,7 @@ export interface ConvertOptions {
 const FEATURES: Record<string, string> = {
   smoke: 'every endpoint answers as documented (smoke)',
   throughput: 'throughput SLOs under a constant arrival rate',
-  ratelimit: '429 threshold: where rate limiting begins',
+  ratelimit: 'rate limit: the sustained limit, the burst and where 429s begin',
   soak: 'steady load: error rate and latency drift',
 };
 

@@ -39,7 +39,7 @@ export function simulatorArgs(limit: SimulatorLimit): string[] {
   return args;
 }
 
-export async function startSimulatorProcess(limit: SimulatorLimit, timeoutMs = 20_000): Promise<SimulatorProcess> {
+export async function startSimulatorProcess(limit: SimulatorLimit, timeoutMs = 60_000): Promise<SimulatorProcess> {
   // Through tsx's CLI, exactly as `npm run sim` runs it (its loader then reaches the simulator's worker threads too).
   const child: ChildProcess = spawn(process.execPath, [join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'sim/main.ts', ...simulatorArgs(limit)], {
     cwd: PROJECT_ROOT,
