@@ -72,10 +72,14 @@ test('Retry-After: delay-seconds or an HTTP-date; nothing else', () => {
 
 test('every 429 is checked for body and Retry-After (recorded simulator answers and defective ones)', () => {
   const body = '{"error":{"code":"003-429","description":"Too many requests.","details":{"retry_after_seconds":1}}}';
-  assert.deepEqual(rateLimitAnswerProblems(429, { 'Retry-After': '1' }, body), []);
-  assert.deepEqual(rateLimitAnswerProblems(429, {}, body), ['Retry-After is missing or malformed']);
-  assert.deepEqual(rateLimitAnswerProblems(429, { 'retry-after': '1' }, '<html>slow down</html>'), ['body is not the documented error shape']);
-  assert.deepEqual(rateLimitAnswerProblems(200, {}, null), []);
+  assert.deepEqual(rateLimitAnswerProblems(429, { 'Retry-After': '1' }, body, true), []);
+  assert.deepEqual(rateLimitAnswerProblems(429, {}, body, true), ['Retry-After is missing or malformed']);
+  // Not pinned: a 429 without Retry-After conforms (RFC 6585 §4: MAY); one that is sent must still be valid.
+  assert.deepEqual(rateLimitAnswerProblems(429, {}, body, false), []);
+  assert.deepEqual(rateLimitAnswerProblems(429, { 'Retry-After': 'soon' }, body, false), ['Retry-After is missing or malformed']);
+  assert.deepEqual(rateLimitAnswerProblems(429, { 'Retry-After': 'Sun, 29 Nov 2026 11:00:00 GMT' }, body, false), []);
+  assert.deepEqual(rateLimitAnswerProblems(429, { 'retry-after': '1' }, '<html>slow down</html>', true), ['body is not the documented error shape']);
+  assert.deepEqual(rateLimitAnswerProblems(200, {}, null, true), []);
   assert.equal(header({ 'Retry-After': '3' }, 'retry-after'), '3');
 });
 

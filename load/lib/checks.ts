@@ -76,11 +76,21 @@ export function hasDocumentedSuccessBody(endpoint: EndpointId, body: unknown, st
   }
 }
 
-/** Every 429 must carry the documented error body and a usable Retry-After. */
-export function rateLimitAnswerProblems(status: number, headers: Record<string, string | undefined>, bodyText: string | null): string[] {
+/**
+ * Every 429 must carry the documented error body. Retry-After is not in the pages (RFC 6585 §4: a 429 MAY include
+ * it): one that is sent must be valid (RFC 9110 §10.2.3); its absence is a problem only where the target is known
+ * to send it (`retryAfterRequired`: the profile's rateLimit.retryAfter, or the simulator).
+ */
+export function rateLimitAnswerProblems(
+  status: number,
+  headers: Record<string, string | undefined>,
+  bodyText: string | null,
+  retryAfterRequired: boolean,
+): string[] {
   if (status !== 429) return [];
   const problems: string[] = [];
   if (!isDocumentedErrorBody(parseJson(bodyText))) problems.push('body is not the documented error shape');
-  if (!isValidRetryAfter(header(headers, 'retry-after'))) problems.push('Retry-After is missing or malformed');
+  const retryAfter = header(headers, 'retry-after');
+  if (retryAfter === undefined ? retryAfterRequired : !isValidRetryAfter(retryAfter)) problems.push('Retry-After is missing or malformed');
   return problems;
 }

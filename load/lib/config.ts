@@ -56,6 +56,11 @@ export interface LoadConfig {
     tolerance: number;
     /** The highest rate the search may offer (the profile's load.maxRate). */
     maxRate: number;
+    /**
+     * The 429 must carry Retry-After: the profile pins it (rateLimit.retryAfter), or the target is the simulator,
+     * which sends it. The pages document the 429 body, not the header (RFC 6585 §4: a 429 MAY include it).
+     */
+    retryAfterRequired: boolean;
   };
   /**
    * Also print the harness section of the summary on stdout, as one line (load/lib/summary.ts

@@ -183,7 +183,8 @@ export function planRun(args: LoadArgs, profile: TargetProfile): RunPlan {
       // A limit the command knows: the simulator it starts with that limit, or the one the command names.
       const burst = startsSimulator ? (args.burst ?? simulatorBurstFor(rate)) : args.burst;
       if (startsSimulator) simulator = { rateLimit: rate, burst: burst!, ...(args.limiter ? { limiter: args.limiter } : {}) };
-      ratelimit = { projectId, expectedPerSecond: rate, tolerance, maxRate, ...(burst !== undefined ? { burst } : {}) };
+      const retryAfterRequired = startsSimulator || profile.rateLimit?.retryAfter === true;
+      ratelimit = { projectId, expectedPerSecond: rate, tolerance, maxRate, retryAfterRequired, ...(burst !== undefined ? { burst } : {}) };
     } else {
       if (!profile.rateLimit) throw new UsageError('ratelimit: give --rate <expected limit>, or a rateLimit section (its isolated projectId) in the profile');
       projectId = profile.rateLimit.projectId;
@@ -192,7 +193,7 @@ export function planRun(args: LoadArgs, profile: TargetProfile): RunPlan {
       // Without an expected limit the script searches up to the profile's load.maxRate; config.rate then names
       // that bound (the scripts' clamp applies to it too).
       rate = expectedPerSecond ?? maxRate;
-      ratelimit = { projectId, expectedPerSecond, tolerance, maxRate, ...(burst !== undefined ? { burst } : {}) };
+      ratelimit = { projectId, expectedPerSecond, tolerance, maxRate, retryAfterRequired: profile.rateLimit.retryAfter === true, ...(burst !== undefined ? { burst } : {}) };
     }
   }
   const peakRate = ratelimit ? (ratelimit.expectedPerSecond === null ? searchPlan(ratelimit.maxRate, durationSeconds).endRate : rampPlan(rate, durationSeconds).endRate) : args.script === 'smoke' ? 1 : rate;
