@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../lib/profile.ts';
+import { parseStageList } from '../scripts/main-job/options.ts';
 import { evaluateGate, type GateVerdict } from './quality-gate.ts';
 import { REPORT_PATHS } from './report-config.ts';
 import { countResults, writeEnvironment } from './results.ts';
@@ -88,10 +90,12 @@ export interface BuildResult {
   errors: string[];
 }
 
-export async function buildReport(options: { target?: string; startedAt?: number; env?: NodeJS.ProcessEnv } = {}): Promise<BuildResult> {
+export async function buildReport(options: { target?: string; startedAt?: number; env?: NodeJS.ProcessEnv; require?: readonly string[] } = {}): Promise<BuildResult> {
   const manifests = readManifests();
   const counts = countResults(REPORT_PATHS.results);
-  const gate = evaluateGate(counts);
+  const required = options.require ?? [];
+  const stages = stageLines(manifests);
+  const gate = evaluateGate(counts, { stages: required, runs: stages });
   const environment = mergeEnvironment(manifests);
   environment['Quality gate'] = gate.passed ? 'passed' : `failed: ${gate.reasons.join(', ')}`;
   writeEnvironment(REPORT_PATHS.results, environment);
@@ -113,7 +117,8 @@ export async function buildReport(options: { target?: string; startedAt?: number
   const singleFileIndex = singleError ? null : relative(PROJECT_ROOT, join(REPORT_PATHS.singleFile, 'index.html'));
   const summary = formatSummary({
     target: options.target ?? `${environment['Target'] ?? 'unknown'} (${environment['Target base URL'] ?? 'base URL unknown'})`,
-    stages: stageLines(manifests),
+    stages,
+    required,
     gate: finalGate,
     report: { html: htmlIndex, singleFile: singleFileIndex, errors },
     history: { runs: historyRuns(), path: relative(PROJECT_ROOT, REPORT_PATHS.history) },
@@ -122,13 +127,22 @@ export async function buildReport(options: { target?: string; startedAt?: number
   return { gate: finalGate, summary, htmlIndex, singleFileIndex, errors };
 }
 
-// `npm run report`: build from what is already gathered (CI's report job, or a rebuild after a run).
+// `npm run report [-- --require conformance,e2e,load]`: build from what is already gathered (CI's report job, or
+// a rebuild after a run); --require as for npm start.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   if (!existsSync(REPORT_PATHS.results)) {
     process.stderr.write(`no results to build a report from: ${relative(PROJECT_ROOT, REPORT_PATHS.results)} does not exist (run npm start first)\n`);
     process.exit(1);
   }
-  const result = await buildReport();
+  const { values } = parseArgs({ options: { require: { type: 'string' } } });
+  let require: string[] = [];
+  try {
+    require = values.require !== undefined ? parseStageList(values.require, '--require') : [];
+  } catch (error) {
+    process.stderr.write(`npm run report: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  const result = await buildReport({ require });
   process.stdout.write(`\n${result.summary}`);
   process.exit(result.gate.passed ? 0 : 1);
 }

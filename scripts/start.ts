@@ -99,16 +99,18 @@ async function main(): Promise<void> {
   const loadTarget = { baseUrl: profile.baseUrl, allowLoad: profile.load.allowNonLoopback, iOwnThisTarget: options.iOwnThisTarget };
   for (const [i, stage] of options.stages.entries()) {
     process.stdout.write(`\n━━ stage ${i + 1}/${options.stages.length}: ${stage} ━━\n`);
-    await runStage(stage, { shard: options.shard, loadScripts: options.loadScripts, target: loadTarget, secrets: profile.secrets, env }, runEnvironment);
+    await runStage(stage, { shard: options.shard, loadScripts: options.loadScripts, target: loadTarget, secrets: profile.secrets, env, required: options.require }, runEnvironment);
   }
   await stopSimulator();
 
   if (!options.report) {
-    const gate = evaluateGate(countResults(REPORT_PATHS.results));
+    const stages = stageLines(readManifests());
+    const gate = evaluateGate(countResults(REPORT_PATHS.results), { stages: options.require, runs: stages });
     process.stdout.write(
       `\n${formatSummary({
         target,
-        stages: stageLines(readManifests()),
+        stages,
+        required: options.require,
         gate,
         report: { html: null, singleFile: null, errors: [] },
         seconds: (Date.now() - started) / 1000,
@@ -116,7 +118,7 @@ async function main(): Promise<void> {
     );
     process.exit(gate.passed ? 0 : 1);
   }
-  const result = await buildReport({ target, startedAt: started, env });
+  const result = await buildReport({ target, startedAt: started, env, require: options.require });
   process.stdout.write(`\n${result.summary}`);
   process.exit(result.gate.passed ? 0 : 1);
 }
