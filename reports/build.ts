@@ -7,7 +7,8 @@ import { PROJECT_ROOT } from '../lib/profile.ts';
 import { parseStageList } from '../scripts/main-job/options.ts';
 import { evaluateGate, type GateVerdict } from './quality-gate.ts';
 import { REPORT_PATHS } from './report-config.ts';
-import { countResults, writeEnvironment } from './results.ts';
+import { countResults, readResults, totalOf, writeEnvironment, type StoredResult } from './results.ts';
+import { categoryOf } from './categories.ts';
 import { collectGlobalAttachments } from './global-attachments.ts';
 import { formatSummary, stageLines, type StageLine } from './summary.ts';
 
@@ -43,6 +44,33 @@ export function mergeEnvironment(manifests: Manifest[]): Record<string, string> 
   for (const [key, set] of values) out[key] = [...set].join(', ');
   out['Stages'] = [...new Set(manifests.map((m) => m.stage))].join(', ');
   return out;
+}
+
+/**
+ * What the report's first screen must say without a click (its metadata block, drawn from the environment):
+ * which stages ran and which did not (with why), and how many results failed for each cause (the Categories
+ * rules). Counts only the latest attempt of each test, as the report does.
+ */
+export function firstScreenFacts(stages: readonly StageLine[], results: readonly Pick<StoredResult, 'status' | 'statusDetails' | 'historyId' | 'uuid' | 'stop'>[]): Record<string, string> {
+  const ran = stages.filter((s) => s.outcome === 'ran').map((s) => `${s.stage} (${totalOf(s.counts)} results)`);
+  const notRun = stages.filter((s) => s.outcome !== 'ran').map((s) => `${s.stage}: ${s.outcome === 'broken' ? 'could not run' : 'skipped'}: ${s.reason ?? 'no reason recorded'}`);
+  const latest = new Map<string, (typeof results)[number]>();
+  for (const r of results) {
+    const key = r.historyId ?? r.uuid;
+    const seen = latest.get(key);
+    if (!seen || (r.stop ?? 0) >= (seen.stop ?? 0)) latest.set(key, r);
+  }
+  const byCategory = new Map<string, number>();
+  for (const r of latest.values()) {
+    if (r.status !== 'failed' && r.status !== 'broken') continue;
+    const category = categoryOf(r.status, r.statusDetails?.message ?? '') ?? 'uncategorised';
+    byCategory.set(category, (byCategory.get(category) ?? 0) + 1);
+  }
+  return {
+    'Stages run': ran.join(', ') || 'none',
+    'Stages not run': notRun.join(' | ') || 'none',
+    'Failed by category': [...byCategory].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c}: ${n}`).join(', ') || 'none',
+  };
 }
 
 const ANALYTICS = /\s*<script async src="https:\/\/www\.googletagmanager\.com\/gtag\/js[^"]*"><\/script>\s*<script>[\s\S]*?gtag\('config'[\s\S]*?<\/script>/;
@@ -98,6 +126,7 @@ export async function buildReport(options: { target?: string; startedAt?: number
   const gate = evaluateGate(counts, { stages: required, runs: stages });
   const environment = mergeEnvironment(manifests);
   environment['Quality gate'] = gate.passed ? 'passed' : `failed: ${gate.reasons.join(', ')}`;
+  Object.assign(environment, firstScreenFacts(stages, readResults(REPORT_PATHS.results).map((r) => r.result)));
   writeEnvironment(REPORT_PATHS.results, environment);
   collectGlobalAttachments(REPORT_PATHS.results, REPORT_PATHS.globalAttachments, options.env);
 

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CATEGORY_NAMES, categoryOf } from '../reports/categories.ts';
-import { stripAnalytics } from '../reports/build.ts';
+import { firstScreenFacts, stripAnalytics } from '../reports/build.ts';
+import { reportConfig } from '../reports/report-config.ts';
 import { evaluateGate, requiredStageProblems } from '../reports/quality-gate.ts';
-import { countResults, emptyCounts, gatherResults, writeStageResult } from '../reports/results.ts';
+import { countResults, emptyCounts, gatherResults, writeStageResult, type StoredResult } from '../reports/results.ts';
 import { formatSummary, notRunLines, stageLines } from '../reports/summary.ts';
 
 /** The pieces of the report build: categories, the gate, result bookkeeping, the summary, the analytics strip. */
@@ -140,6 +141,32 @@ describe('required stages (--require)', () => {
     assert.match(text, /Did not run:\n  e2e could not run \(required\): Chromium not found .*apt-get install -y chromium`\n  load could not run \(required\): k6 not found: .*install-k6\/.*K6_BIN/);
     assert.match(text, /Quality gate: FAILED: required stage e2e did not run, required stage load did not run, 2 broken/);
     assert.deepEqual(notRunLines(stages.slice(0, 1), ['load']), ['  load (required): not in this run (no results of it were gathered)']);
+  });
+});
+
+describe("the report's first screen", () => {
+  it('says which stages ran, which did not and why, and the failures by category', () => {
+    const stages = stageLines([
+      { stage: 'conformance', outcome: 'ran', reason: null, seconds: 20, counts: { ...emptyCounts(), passed: 77, failed: 131 } },
+      { stage: 'load', outcome: 'skipped', reason: 'k6 not found: install it', seconds: 0, counts: { ...emptyCounts(), skipped: 1 } },
+    ]);
+    const result = (uuid: string, status: 'failed' | 'broken' | 'passed', message: string, stop = 1) =>
+      ({ uuid, historyId: uuid, status: status as StoredResult['status'], stop, statusDetails: { message } });
+    const facts = firstScreenFacts(stages, [
+      result('a', 'failed', 'toBeRejected for POST /login\n  expected: a refusal'),
+      result('b', 'failed', 'request timeout: no answer within 1500 ms'),
+      result('c', 'failed', 'expected: status 422', 1),
+      result('c', 'passed', '', 2), // the retry passed: only the latest attempt counts
+      result('d', 'broken', 'TypeError: x is undefined'),
+    ]);
+    assert.deepEqual(facts, {
+      'Stages run': 'conformance (208 results)',
+      'Stages not run': 'load: skipped: k6 not found: install it',
+      'Failed by category': `${CATEGORY_NAMES.specViolation}: 1, ${CATEGORY_NAMES.timedOut}: 1, ${CATEGORY_NAMES.harnessError}: 1`,
+    });
+  });
+  it('sorts the tree by status, failures first', () => {
+    assert.equal((reportConfig('html').plugins!.awesome!.options as { defaultSortBy?: string }).defaultSortBy, 'status,asc');
   });
 });
 
