@@ -51,7 +51,7 @@ export function mergeEnvironment(manifests: Manifest[]): Record<string, string> 
  * which stages ran and which did not (with why), and how many results failed for each cause (the Categories
  * rules). Counts only the latest attempt of each test, as the report does.
  */
-export function firstScreenFacts(stages: readonly StageLine[], results: readonly Pick<StoredResult, 'status' | 'statusDetails' | 'historyId' | 'uuid' | 'stop'>[]): Record<string, string> {
+export function firstScreenFacts(stages: readonly StageLine[], results: readonly Pick<StoredResult, 'status' | 'statusDetails' | 'historyId' | 'uuid' | 'stop' | 'labels'>[]): Record<string, string> {
   const ran = stages.filter((s) => s.outcome === 'ran').map((s) => `${s.stage} (${totalOf(s.counts)} results)`);
   const notRun = stages.filter((s) => s.outcome !== 'ran').map((s) => `${s.stage}: ${s.outcome === 'broken' ? 'could not run' : 'skipped'}: ${s.reason ?? 'no reason recorded'}`);
   const latest = new Map<string, (typeof results)[number]>();
@@ -63,7 +63,8 @@ export function firstScreenFacts(stages: readonly StageLine[], results: readonly
   const byCategory = new Map<string, number>();
   for (const r of latest.values()) {
     if (r.status !== 'failed' && r.status !== 'broken') continue;
-    const category = categoryOf(r.status, r.statusDetails?.message ?? '') ?? 'uncategorised';
+    const labels = (r.labels ?? []).map((l) => ({ name: l.name, value: l.value ?? '' }));
+    const category = categoryOf(r.status, r.statusDetails?.message ?? '', labels) ?? 'uncategorised';
     byCategory.set(category, (byCategory.get(category) ?? 0) + 1);
   }
   return {

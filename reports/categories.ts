@@ -28,7 +28,11 @@ export const LOAD_THRESHOLD = /threshold/i;
  */
 export const SPEC_VIOLATION = /expect\(|\bexpected\b|AssertionError|toBe|toEqual|toMatch|toHave|toContain|toSatisfy/i;
 
+/** The label of the one result that stands for a stage that could not run (reports/results.ts writeStageResult). */
+export const STAGE_DID_NOT_RUN_TAG = 'stage-did-not-run';
+
 export const CATEGORY_NAMES = {
+  stageDidNotRun: 'Stage did not run (missing tool)',
   unreachable: 'Unreachable target',
   rateLimited: 'Rate limited (429)',
   timedOut: 'Timeout',
@@ -40,6 +44,8 @@ export const CATEGORY_NAMES = {
 const UNSUCCESSFUL = ['failed', 'broken'] as const;
 
 export const CATEGORIES: CategoryRule[] = [
+  // A stage that could not run (no Chromium, no k6 where required) is one broken result; its message is the fix.
+  { id: 'stage-did-not-run', name: CATEGORY_NAMES.stageDidNotRun, matchers: { statuses: UNSUCCESSFUL, labels: { tag: STAGE_DID_NOT_RUN_TAG } }, groupByMessage: true, expand: true },
   { id: 'unreachable-target', name: CATEGORY_NAMES.unreachable, matchers: { statuses: UNSUCCESSFUL, message: UNREACHABLE_TARGET }, groupByMessage: true, expand: true },
   { id: 'rate-limited', name: CATEGORY_NAMES.rateLimited, matchers: { statuses: UNSUCCESSFUL, message: RATE_LIMITED }, groupBy: ['severity'] },
   { id: 'timeout', name: CATEGORY_NAMES.timedOut, matchers: { statuses: UNSUCCESSFUL, message: TIMED_OUT }, groupByMessage: true },
@@ -58,6 +64,6 @@ export const CATEGORIES: CategoryRule[] = [
 const NORMALIZED = normalizeCategoriesConfig(CATEGORIES);
 
 /** Which category a failure lands in, decided by Allure's own matcher (for the unit test and the summary). */
-export function categoryOf(status: 'passed' | 'failed' | 'broken' | 'skipped' | 'unknown', message: string): string | null {
-  return matchCategory(NORMALIZED, { status, labels: [], message, flaky: false })?.name ?? null;
+export function categoryOf(status: 'passed' | 'failed' | 'broken' | 'skipped' | 'unknown', message: string, labels: { name: string; value: string }[] = []): string | null {
+  return matchCategory(NORMALIZED, { status, labels, message, flaky: false })?.name ?? null;
 }

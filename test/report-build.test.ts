@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { CATEGORY_NAMES, categoryOf } from '../reports/categories.ts';
+import { CATEGORY_NAMES, STAGE_DID_NOT_RUN_TAG, categoryOf } from '../reports/categories.ts';
 import { firstScreenFacts, stripAnalytics } from '../reports/build.ts';
 import { reportConfig } from '../reports/report-config.ts';
 import { evaluateGate, requiredStageProblems } from '../reports/quality-gate.ts';
@@ -151,18 +151,19 @@ describe("the report's first screen", () => {
       { stage: 'load', outcome: 'skipped', reason: 'k6 not found: install it', seconds: 0, counts: { ...emptyCounts(), skipped: 1 } },
     ]);
     const result = (uuid: string, status: 'failed' | 'broken' | 'passed', message: string, stop = 1) =>
-      ({ uuid, historyId: uuid, status: status as StoredResult['status'], stop, statusDetails: { message } });
+      ({ uuid, historyId: uuid, status: status as StoredResult['status'], stop, statusDetails: { message }, labels: [] as StoredResult['labels'] });
     const facts = firstScreenFacts(stages, [
       result('a', 'failed', 'toBeRejected for POST /login\n  expected: a refusal'),
       result('b', 'failed', 'request timeout: no answer within 1500 ms'),
       result('c', 'failed', 'expected: status 422', 1),
       result('c', 'passed', '', 2), // the retry passed: only the latest attempt counts
       result('d', 'broken', 'TypeError: x is undefined'),
+      { ...result('e', 'broken', 'Chromium not found at CHROMIUM_PATH=/x; run `apt-get install -y chromium`'), labels: [{ name: 'tag', value: STAGE_DID_NOT_RUN_TAG }] },
     ]);
     assert.deepEqual(facts, {
       'Stages run': 'conformance (208 results)',
       'Stages not run': 'load: skipped: k6 not found: install it',
-      'Failed by category': `${CATEGORY_NAMES.specViolation}: 1, ${CATEGORY_NAMES.timedOut}: 1, ${CATEGORY_NAMES.harnessError}: 1`,
+      'Failed by category': `${CATEGORY_NAMES.specViolation}: 1, ${CATEGORY_NAMES.timedOut}: 1, ${CATEGORY_NAMES.harnessError}: 1, ${CATEGORY_NAMES.stageDidNotRun}: 1`,
     });
   });
   it('sorts the tree by status, failures first', () => {

@@ -86,7 +86,7 @@ export async function runStage(stage: StageName, ctx: StageContext, runEnvironme
     if (plan.kind === 'blocked') {
       outcome = blockedOutcome(stage, plan.status, ctx.required);
       reason = plan.reason;
-      writeStageResult(stageResults, { stage, name: `${stage} stage did not run`, status: outcome, message: plan.reason });
+      writeStageResult(stageResults, { stage, name: `${stage} stage did not run`, status: outcome, message: plan.reason, didNotRun: true });
     } else {
       const env = { ...ctx.env, ALLURE_RESULTS_DIR: stageResults };
       let firstFailure: CommandRun | undefined;
