@@ -50,9 +50,6 @@ export function reportConfig(variant: 'html' | 'single-file'): AllureConfig {
           singleFile,
           // stage (Playwright project or "load") > endpoint > rule > provider
           groupBy: ['parentSuite', 'epic', 'feature', 'story'],
-          // Failed and broken results at the top of the tree; the metadata block above it lists the stages that
-          // ran or did not and the failures by category (reports/build.ts firstScreenFacts).
-          defaultSortBy: 'status,asc',
           reportLanguage: 'en',
         },
       },

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CATEGORY_NAMES, STAGE_DID_NOT_RUN_TAG, categoryOf } from '../reports/categories.ts';
 import { firstScreenFacts, stripAnalytics } from '../reports/build.ts';
-import { reportConfig } from '../reports/report-config.ts';
 import { evaluateGate, requiredStageProblems } from '../reports/quality-gate.ts';
 import { countResults, emptyCounts, gatherResults, writeStageResult, type StoredResult } from '../reports/results.ts';
 import { formatSummary, notRunLines, stageLines } from '../reports/summary.ts';
@@ -165,9 +164,6 @@ describe("the report's first screen", () => {
       'Stages not run': 'load: skipped: k6 not found: install it',
       'Failed by category': `${CATEGORY_NAMES.specViolation}: 1, ${CATEGORY_NAMES.timedOut}: 1, ${CATEGORY_NAMES.harnessError}: 1, ${CATEGORY_NAMES.stageDidNotRun}: 1`,
     });
-  });
-  it('sorts the tree by status, failures first', () => {
-    assert.equal((reportConfig('html').plugins!.awesome!.options as { defaultSortBy?: string }).defaultSortBy, 'status,asc');
   });
 });
 
