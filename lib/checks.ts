@@ -22,7 +22,9 @@ export interface Check {
   run(exchange: Exchange): Omit<CheckViolation, 'check' | 'source'> | null;
 }
 
-const ajv = new Ajv2020({ allErrors: true, strict: false });
+// validateSchema: false: checking the schema against the draft's meta-schema on every worker start costs more than the
+// compile itself; test/json-schemas.test.ts checks each schema once.
+const ajv = new Ajv2020({ allErrors: true, strict: false, validateSchema: false });
 const validateErrorBody = ajv.compile(ERROR_BODY_SCHEMA);
 
 const documented = (exchange: Exchange) => (exchange.endpoint ? ENDPOINTS[exchange.endpoint] : null);

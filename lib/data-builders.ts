@@ -1,4 +1,7 @@
-import { Faker, base, en } from '@faker-js/faker';
+import type { Faker } from '@faker-js/faker';
+// The English locale alone: the package's main entry loads every locale (some 70 modules, about a second of start-up),
+// which each Playwright worker pays again, and Playwright starts a new worker after every failed test.
+import { faker as englishFaker } from '@faker-js/faker/locale/en';
 import { STATE_MIN_EXCLUSIVE_LENGTH } from '../contract/index.ts';
 
 /**
@@ -30,8 +33,12 @@ export function seedFor(run: number, key: string): number {
   return hash >>> 0;
 }
 
+/** The Faker class, reached through the English instance (the locale entry exports no class of its own). */
+const FakerClass = englishFaker.constructor as typeof Faker;
+
 export function seededFaker(seed: number): Faker {
-  const faker = new Faker({ locale: [en, base] });
+  // rawDefinitions: English merged with the base definitions, as `new Faker({ locale: [en, base] })` merges them.
+  const faker = new FakerClass({ locale: englishFaker.rawDefinitions });
   faker.seed(seed);
   return faker;
 }

@@ -21,7 +21,9 @@ export function useExpectations(file: string, cases: Record<AnswerCase, Expectat
   activeExpectations = { file, cases };
 }
 
-const ajv = new Ajv2020({ strict: false });
+// validateSchema: false: checking the schema against the draft's meta-schema on every worker start costs more than the
+// compile itself; test/json-schemas.test.ts checks each schema once.
+const ajv = new Ajv2020({ strict: false, validateSchema: false });
 const isErrorBody = ajv.compile(ERROR_BODY_SCHEMA);
 
 function report(name: string, pass: boolean, isNot: boolean, expected: string, actual: string, exchange: Exchange): MatcherResult {

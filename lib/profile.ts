@@ -95,7 +95,9 @@ export class ProfileError extends Error {
   }
 }
 
-const ajv = new Ajv2020({ allErrors: false, strict: false });
+// validateSchema: false: checking the schema against the draft's meta-schema on every worker start costs more than the
+// compile itself; test/json-schemas.test.ts checks each schema once.
+const ajv = new Ajv2020({ allErrors: false, strict: false, validateSchema: false });
 const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
 const validateProfile = ajv.compile(readJson(resolve(PROJECT_ROOT, 'targets/profile.schema.json')) as object);
 const validateExpectations = ajv.compile(readJson(resolve(PROJECT_ROOT, 'targets/expectations/expectations.schema.json')) as object);

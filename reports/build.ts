@@ -2,10 +2,13 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../lib/profile.ts';
+import { parseStageList } from '../scripts/main-job/options.ts';
 import { evaluateGate, type GateVerdict } from './quality-gate.ts';
 import { REPORT_PATHS } from './report-config.ts';
-import { countResults, writeEnvironment } from './results.ts';
+import { countResults, readResults, totalOf, writeEnvironment, type StoredResult } from './results.ts';
+import { categoryOf } from './categories.ts';
 import { collectGlobalAttachments } from './global-attachments.ts';
 import { formatSummary, stageLines, type StageLine } from './summary.ts';
 import { driftForBuild, type BuildDrift } from './drift/for-build.ts';
@@ -42,6 +45,34 @@ export function mergeEnvironment(manifests: Manifest[]): Record<string, string> 
   for (const [key, set] of values) out[key] = [...set].join(', ');
   out['Stages'] = [...new Set(manifests.map((m) => m.stage))].join(', ');
   return out;
+}
+
+/**
+ * What the report's first screen must say without a click (its metadata block, drawn from the environment):
+ * which stages ran and which did not (with why), and how many results failed for each cause (the Categories
+ * rules). Counts only the latest attempt of each test, as the report does.
+ */
+export function firstScreenFacts(stages: readonly StageLine[], results: readonly Pick<StoredResult, 'status' | 'statusDetails' | 'historyId' | 'uuid' | 'stop' | 'labels'>[]): Record<string, string> {
+  const ran = stages.filter((s) => s.outcome === 'ran').map((s) => `${s.stage} (${totalOf(s.counts)} results)`);
+  const notRun = stages.filter((s) => s.outcome !== 'ran').map((s) => `${s.stage}: ${s.outcome === 'broken' ? 'could not run' : 'skipped'}: ${s.reason ?? 'no reason recorded'}`);
+  const latest = new Map<string, (typeof results)[number]>();
+  for (const r of results) {
+    const key = r.historyId ?? r.uuid;
+    const seen = latest.get(key);
+    if (!seen || (r.stop ?? 0) >= (seen.stop ?? 0)) latest.set(key, r);
+  }
+  const byCategory = new Map<string, number>();
+  for (const r of latest.values()) {
+    if (r.status !== 'failed' && r.status !== 'broken') continue;
+    const labels = (r.labels ?? []).map((l) => ({ name: l.name, value: l.value ?? '' }));
+    const category = categoryOf(r.status, r.statusDetails?.message ?? '', labels) ?? 'uncategorised';
+    byCategory.set(category, (byCategory.get(category) ?? 0) + 1);
+  }
+  return {
+    'Stages run': ran.join(', ') || 'none',
+    'Stages not run': notRun.join(' | ') || 'none',
+    'Failed by category': [...byCategory].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c}: ${n}`).join(', ') || 'none',
+  };
 }
 
 const ANALYTICS = /\s*<script async src="https:\/\/www\.googletagmanager\.com\/gtag\/js[^"]*"><\/script>\s*<script>[\s\S]*?gtag\('config'[\s\S]*?<\/script>/;
@@ -89,14 +120,19 @@ export interface BuildResult {
   errors: string[];
 }
 
-export async function buildReport(options: { target?: string; startedAt?: number; env?: NodeJS.ProcessEnv; drift?: BuildDrift } = {}): Promise<BuildResult> {
+export async function buildReport(
+  options: { target?: string; startedAt?: number; env?: NodeJS.ProcessEnv; require?: readonly string[]; drift?: BuildDrift } = {},
+): Promise<BuildResult> {
   const manifests = readManifests();
   // What changed since the baseline: written as results before the gate counts them (reports/drift/).
   const drift = driftForBuild(options.drift ?? {}, mergeEnvironment(manifests), options.env);
   const counts = countResults(REPORT_PATHS.results);
-  const gate = evaluateGate(counts);
+  const required = options.require ?? [];
+  const stages = stageLines(manifests);
+  const gate = evaluateGate(counts, { stages: required, runs: stages });
   const environment = mergeEnvironment(manifests);
   environment['Quality gate'] = gate.passed ? 'passed' : `failed: ${gate.reasons.join(', ')}`;
+  Object.assign(environment, firstScreenFacts(stages, readResults(REPORT_PATHS.results).map((r) => r.result)));
   writeEnvironment(REPORT_PATHS.results, environment);
   collectGlobalAttachments(REPORT_PATHS.results, REPORT_PATHS.globalAttachments, options.env);
 
@@ -116,7 +152,8 @@ export async function buildReport(options: { target?: string; startedAt?: number
   const singleFileIndex = singleError ? null : relative(PROJECT_ROOT, join(REPORT_PATHS.singleFile, 'index.html'));
   const summary = formatSummary({
     target: options.target ?? `${environment['Target'] ?? 'unknown'} (${environment['Target base URL'] ?? 'base URL unknown'})`,
-    stages: stageLines(manifests),
+    stages,
+    required,
     gate: finalGate,
     report: { html: htmlIndex, singleFile: singleFileIndex, errors },
     history: { runs: historyRuns(), path: relative(PROJECT_ROOT, REPORT_PATHS.history) },
@@ -125,13 +162,22 @@ export async function buildReport(options: { target?: string; startedAt?: number
   return { gate: finalGate, summary: `${summary}${drift.lines.map((l) => `${l}\n`).join('')}`, htmlIndex, singleFileIndex, errors };
 }
 
-// `npm run report`: build from what is already gathered (CI's report job, or a rebuild after a run).
+// `npm run report [-- --require conformance,e2e,load]`: build from what is already gathered (CI's report job, or
+// a rebuild after a run); --require as for npm start.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   if (!existsSync(REPORT_PATHS.results)) {
     process.stderr.write(`no results to build a report from: ${relative(PROJECT_ROOT, REPORT_PATHS.results)} does not exist (run npm start first)\n`);
     process.exit(1);
   }
-  const result = await buildReport();
+  const { values } = parseArgs({ options: { require: { type: 'string' } } });
+  let require: string[] = [];
+  try {
+    require = values.require !== undefined ? parseStageList(values.require, '--require') : [];
+  } catch (error) {
+    process.stderr.write(`npm run report: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  const result = await buildReport({ require });
   process.stdout.write(`\n${result.summary}`);
   process.exit(result.gate.passed ? 0 : 1);
 }

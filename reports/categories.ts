@@ -28,7 +28,11 @@ export const LOAD_THRESHOLD = /threshold/i;
  */
 export const SPEC_VIOLATION = /expect\(|\bexpected\b|AssertionError|toBe|toEqual|toMatch|toHave|toContain|toSatisfy/i;
 
+/** The label of the one result that stands for a stage that could not run (reports/results.ts writeStageResult). */
+export const STAGE_DID_NOT_RUN_TAG = 'stage-did-not-run';
+
 export const CATEGORY_NAMES = {
+  stageDidNotRun: 'Stage did not run (missing tool)',
   unreachable: 'Unreachable target',
   rateLimited: 'Rate limited (429)',
   timedOut: 'Timeout',
@@ -44,6 +48,8 @@ export const CATEGORIES: CategoryRule[] = [
   // What changed against the baseline run or the other target (reports/drift/): every such result, failing or only
   // shown, whatever its message says. First, so a failing change is not sorted as a spec violation.
   { id: 'changed', name: CATEGORY_NAMES.changed, matchers: { labels: { tag: '^drift$' } }, groupBy: [{ label: 'feature' }], expand: true },
+  // A stage that could not run (no Chromium, no k6 where required) is one broken result; its message is the fix.
+  { id: 'stage-did-not-run', name: CATEGORY_NAMES.stageDidNotRun, matchers: { statuses: UNSUCCESSFUL, labels: { tag: STAGE_DID_NOT_RUN_TAG } }, groupByMessage: true, expand: true },
   { id: 'unreachable-target', name: CATEGORY_NAMES.unreachable, matchers: { statuses: UNSUCCESSFUL, message: UNREACHABLE_TARGET }, groupByMessage: true, expand: true },
   { id: 'rate-limited', name: CATEGORY_NAMES.rateLimited, matchers: { statuses: UNSUCCESSFUL, message: RATE_LIMITED }, groupBy: ['severity'] },
   { id: 'timeout', name: CATEGORY_NAMES.timedOut, matchers: { statuses: UNSUCCESSFUL, message: TIMED_OUT }, groupByMessage: true },

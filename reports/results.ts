@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSyn
 import { join } from 'node:path';
 import { Stage, Status, type Label, type TestResult } from 'allure-js-commons';
 import { FileSystemWriter, ReporterRuntime } from 'allure-js-commons/sdk/reporter';
+import { STAGE_DID_NOT_RUN_TAG } from './categories.ts';
 
 /**
  * Reading and writing Allure result folders: counting what a stage produced, recording a stage that could not
@@ -64,6 +65,8 @@ export interface StageResultInput {
   message: string;
   details?: string;
   severity?: 'blocker' | 'critical' | 'normal' | 'minor' | 'trivial';
+  /** The stage could not run at all (a missing tool): its own report category. */
+  didNotRun?: boolean;
 }
 
 /**
@@ -78,6 +81,7 @@ export function writeStageResult(dir: string, input: StageResultInput): void {
     { name: 'parentSuite', value: input.stage },
     { name: 'severity', value: input.severity ?? (input.status === 'broken' ? 'critical' : 'normal') },
     { name: 'tag', value: 'stage-status' },
+    ...(input.didNotRun ? [{ name: 'tag', value: STAGE_DID_NOT_RUN_TAG }] : []),
   ];
   const uuid = runtime.startTest({
     name: input.name,

@@ -21,6 +21,25 @@ export interface SummaryInput {
   /** Absent when no report was built. */
   history?: { runs: number; path: string };
   seconds?: number;
+  /** The stages `--require` named: one that is absent from the run is listed as not run too. */
+  required?: readonly string[];
+}
+
+/**
+ * The stages that did not run and why, one line each, with the fix their reason carries (how to install k6,
+ * Chromium): printed under the table so nobody has to read a note column to learn that a stage is missing.
+ */
+export function notRunLines(stages: readonly StageLine[], required: readonly string[] = []): string[] {
+  const lines: string[] = [];
+  for (const line of stages) {
+    if (line.outcome === 'ran') continue;
+    const tag = line.outcome === 'broken' ? 'could not run' : 'skipped';
+    lines.push(`  ${line.stage} ${tag}${required.includes(line.stage) ? ' (required)' : ''}: ${line.reason ?? 'no reason recorded'}`);
+  }
+  for (const stage of required) {
+    if (!stages.some((l) => l.stage === stage)) lines.push(`  ${stage} (required): not in this run (no results of it were gathered)`);
+  }
+  return lines;
 }
 
 /** Merges the manifests of one stage's shards into one line per stage, in the order stages first appear. */
@@ -51,13 +70,15 @@ export function formatSummary(input: SummaryInput): string {
   for (const line of input.stages) {
     const c = line.counts;
     total = addCounts(total, c);
-    const note =
-      line.outcome === 'skipped' ? `SKIPPED: ${line.reason}` : line.outcome === 'broken' ? `BROKEN: ${line.reason}` : line.reason ?? (line.parts > 1 ? `${line.parts} shards` : '');
+    // The reason of a stage that did not run is printed in full below the table.
+    const note = line.outcome === 'skipped' ? 'DID NOT RUN (skipped, see below)' : line.outcome === 'broken' ? 'DID NOT RUN (see below)' : line.reason ?? (line.parts > 1 ? `${line.parts} shards` : '');
     rows.push(
       `  ${line.stage.padEnd(13)}${pad(c.passed, 7)}${pad(c.failed, 7)}${pad(c.broken + c.unknown, 7)}${pad(c.skipped, 8)}${pad(`${line.seconds.toFixed(1)} s`, 9)}  ${note}`,
     );
   }
   rows.push(`  ${'total'.padEnd(13)}${pad(total.passed, 7)}${pad(total.failed, 7)}${pad(total.broken + total.unknown, 7)}${pad(total.skipped, 8)}   (${totalOf(total)} results)`);
+  const notRun = notRunLines(input.stages, input.required);
+  if (notRun.length > 0) rows.push('Did not run:', ...notRun);
   rows.push(
     input.gate.passed
       ? `Quality gate: PASSED (${GATE_RULE})`

@@ -124,7 +124,7 @@ async function main(): Promise<void> {
   const loadTarget = { baseUrl: profile.baseUrl, allowLoad: profile.load.allowNonLoopback, iOwnThisTarget: options.iOwnThisTarget };
   for (const [i, stage] of options.stages.entries()) {
     process.stdout.write(`\n━━ stage ${i + 1}/${options.stages.length}: ${stage} ━━\n`);
-    await runStage(stage, { shard: options.shard, loadScripts: options.loadScripts, target: loadTarget, secrets: profile.secrets, env }, runEnvironment);
+    await runStage(stage, { shard: options.shard, loadScripts: options.loadScripts, target: loadTarget, secrets: profile.secrets, env, required: options.require }, runEnvironment);
   }
   await stopSimulator();
 
@@ -132,11 +132,13 @@ async function main(): Promise<void> {
     // CI's stage jobs gather results for one report: no record of a part of a run, unless asked for by a drift flag.
     const asked = options.drift.learn || options.drift.baseline !== undefined;
     const driftLines = asked ? driftForBuild({ profile, options: drift }, { ...runEnvironment, Stages: options.stages.join(', ') }, env).lines : [];
-    const gate = evaluateGate(countResults(REPORT_PATHS.results));
+    const stages = stageLines(readManifests());
+    const gate = evaluateGate(countResults(REPORT_PATHS.results), { stages: options.require, runs: stages });
     process.stdout.write(
       `\n${formatSummary({
         target,
-        stages: stageLines(readManifests()),
+        stages,
+        required: options.require,
         gate,
         report: { html: null, singleFile: null, errors: [] },
         seconds: (Date.now() - started) / 1000,
@@ -144,7 +146,7 @@ async function main(): Promise<void> {
     );
     process.exit(gate.passed ? 0 : 1);
   }
-  const result = await buildReport({ target, startedAt: started, env, drift: { profile, options: drift } });
+  const result = await buildReport({ target, startedAt: started, env, require: options.require, drift: { profile, options: drift } });
   process.stdout.write(`\n${result.summary}`);
   process.exit(result.gate.passed ? 0 : 1);
 }

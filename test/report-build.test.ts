@@ -3,11 +3,11 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { CATEGORY_NAMES, categoryOf } from '../reports/categories.ts';
-import { stripAnalytics } from '../reports/build.ts';
-import { evaluateGate } from '../reports/quality-gate.ts';
-import { countResults, emptyCounts, gatherResults, writeStageResult } from '../reports/results.ts';
-import { formatSummary, stageLines } from '../reports/summary.ts';
+import { CATEGORY_NAMES, STAGE_DID_NOT_RUN_TAG, categoryOf } from '../reports/categories.ts';
+import { firstScreenFacts, stripAnalytics } from '../reports/build.ts';
+import { evaluateGate, requiredStageProblems } from '../reports/quality-gate.ts';
+import { countResults, emptyCounts, gatherResults, writeStageResult, type StoredResult } from '../reports/results.ts';
+import { formatSummary, notRunLines, stageLines } from '../reports/summary.ts';
 
 /** The pieces of the report build: categories, the gate, result bookkeeping, the summary, the analytics strip. */
 
@@ -95,12 +95,75 @@ describe('summary', () => {
       history: { runs: 3, path: 'reports/history/history.jsonl' },
     });
     assert.match(text, /conformance\s+15\s+1\s+0\s+0\s+12\.0 s\s+2 shards/);
-    assert.match(text, /load\s+0\s+0\s+0\s+1\s+0\.0 s\s+SKIPPED: k6 not found/);
+    assert.match(text, /load\s+0\s+0\s+0\s+1\s+0\.0 s\s+DID NOT RUN \(skipped, see below\)/);
+    assert.match(text, /Did not run:\n  load skipped: k6 not found\n/);
     assert.match(text, /total\s+15\s+1\s+0\s+1/);
     assert.match(text, /Quality gate: FAILED: 1 failed/);
     assert.match(text, /Report:\s+reports\/html\/index\.html/);
     assert.match(text, /History:\s+reports\/history\/history\.jsonl \(3 runs\)/);
     assert.ok(text.split('\n').length < 20, 'fits on one screen');
+  });
+});
+
+describe('required stages (--require)', () => {
+  const counts = { ...emptyCounts(), passed: 200 };
+  const k6Missing = 'k6 not found: K6_BIN is not set and there is no k6 on PATH. Install k6 (https://grafana.com/docs/k6/latest/set-up/install-k6/) and put it on PATH, or set K6_BIN=/path/to/k6.';
+  const runs = [
+    { stage: 'conformance', outcome: 'ran' as const, reason: null },
+    { stage: 'load', outcome: 'broken' as const, reason: k6Missing },
+  ];
+  it('passes without --require whatever was skipped, and fails for a required stage that did not run', () => {
+    assert.equal(evaluateGate(counts, { stages: [], runs }).passed, true);
+    assert.deepEqual(evaluateGate(counts, { stages: ['conformance'], runs }), { passed: true, reasons: [] });
+    assert.deepEqual(evaluateGate(counts, { stages: ['conformance', 'load'], runs }).reasons, ['required stage load did not run']);
+  });
+  it('a required stage left out of the run (no manifest) fails the gate too, and each problem says why', () => {
+    assert.deepEqual(requiredStageProblems(['e2e', 'load'], runs), [
+      'required stage e2e did not run: no result of it in this run',
+      `required stage load did not run: ${k6Missing}`,
+    ]);
+    assert.deepEqual(evaluateGate(counts, { stages: ['e2e'], runs }).reasons, ['required stage e2e did not run']);
+  });
+  it('the summary lists every stage that did not run with its fix, plainly, under the table', () => {
+    const stages = stageLines([
+      { stage: 'conformance', outcome: 'ran', reason: null, seconds: 20, counts },
+      { stage: 'e2e', outcome: 'broken', reason: 'Chromium not found (looked in /usr/bin/chromium); install Debian\'s with `apt-get install -y chromium`', seconds: 0, counts: { ...emptyCounts(), broken: 1 } },
+      { stage: 'load', outcome: 'broken', reason: k6Missing, seconds: 0, counts: { ...emptyCounts(), broken: 1 } },
+    ]);
+    const text = formatSummary({
+      target: 'sim',
+      stages,
+      required: ['conformance', 'e2e', 'load'],
+      gate: evaluateGate({ ...counts, broken: 2 }, { stages: ['conformance', 'e2e', 'load'], runs: stages }),
+      report: { html: null, singleFile: null, errors: [] },
+    });
+    assert.match(text, /Did not run:\n  e2e could not run \(required\): Chromium not found .*apt-get install -y chromium`\n  load could not run \(required\): k6 not found: .*install-k6\/.*K6_BIN/);
+    assert.match(text, /Quality gate: FAILED: required stage e2e did not run, required stage load did not run, 2 broken/);
+    assert.deepEqual(notRunLines(stages.slice(0, 1), ['load']), ['  load (required): not in this run (no results of it were gathered)']);
+  });
+});
+
+describe("the report's first screen", () => {
+  it('says which stages ran, which did not and why, and the failures by category', () => {
+    const stages = stageLines([
+      { stage: 'conformance', outcome: 'ran', reason: null, seconds: 20, counts: { ...emptyCounts(), passed: 77, failed: 131 } },
+      { stage: 'load', outcome: 'skipped', reason: 'k6 not found: install it', seconds: 0, counts: { ...emptyCounts(), skipped: 1 } },
+    ]);
+    const result = (uuid: string, status: 'failed' | 'broken' | 'passed', message: string, stop = 1) =>
+      ({ uuid, historyId: uuid, status: status as StoredResult['status'], stop, statusDetails: { message }, labels: [] as StoredResult['labels'] });
+    const facts = firstScreenFacts(stages, [
+      result('a', 'failed', 'toBeRejected for POST /login\n  expected: a refusal'),
+      result('b', 'failed', 'request timeout: no answer within 1500 ms'),
+      result('c', 'failed', 'expected: status 422', 1),
+      result('c', 'passed', '', 2), // the retry passed: only the latest attempt counts
+      result('d', 'broken', 'TypeError: x is undefined'),
+      { ...result('e', 'broken', 'Chromium not found at CHROMIUM_PATH=/x; run `apt-get install -y chromium`'), labels: [{ name: 'tag', value: STAGE_DID_NOT_RUN_TAG }] },
+    ]);
+    assert.deepEqual(facts, {
+      'Stages run': 'conformance (208 results)',
+      'Stages not run': 'load: skipped: k6 not found: install it',
+      'Failed by category': `${CATEGORY_NAMES.specViolation}: 1, ${CATEGORY_NAMES.timedOut}: 1, ${CATEGORY_NAMES.harnessError}: 1, ${CATEGORY_NAMES.stageDidNotRun}: 1`,
+    });
   });
 });
 

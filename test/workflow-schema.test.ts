@@ -60,7 +60,15 @@ describe('.github/workflows/nightly.yml', () => {
     assert.deepEqual(report.needs, ['conformance', 'e2e', 'load']);
     const download = report.steps.find((s) => s.uses?.startsWith('actions/download-artifact@'));
     assert.equal(download?.with?.['merge-multiple'], true);
-    assert.ok(report.steps.some((s) => s.run === 'npm run report'));
+    assert.ok(report.steps.some((s) => s.run?.startsWith('npm run report')));
+  });
+
+  it('requires every stage: the report job and each stage job fail when their stage could not run (no k6, no Chromium)', () => {
+    const report = workflow.jobs.report!;
+    assert.ok(report.steps.some((s) => s.run === `npm run report -- --require "\${{ inputs.stages || 'conformance,e2e,load' }}"`));
+    for (const stage of ['conformance', 'e2e', 'load']) {
+      assert.ok(workflow.jobs[stage]!.steps.some((s) => s.run?.startsWith(`npm start -- --only ${stage} --require ${stage} `)), `${stage} job requires its stage`);
+    }
   });
 
   it('publishes the report as an artifact and to GitHub Pages, keeping the history between runs', () => {

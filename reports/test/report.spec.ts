@@ -108,6 +108,9 @@ test('the report shows the run: totals, environment, every stage, a load result 
     await page.goto(`${ORIGIN}/index.html`);
     await openTest(page, withAttachment!.name!);
     await expect(page.getByTestId('test-result-tab-attachments')).toContainText(String(attachmentsOf(withAttachment!).length));
+    // The Attachments tab lists them all: in the test body they sit inside steps, which Allure expands by default for
+    // failed tests only, so a passing test's would not show without a click.
+    await page.getByTestId('test-result-tab-attachments').click();
     const first = page.getByTestId('test-result-attachment').first();
     await expect(first).toBeVisible();
     await first.getByTestId('test-result-attachment-header').click();

@@ -5,7 +5,7 @@ import { DRIFT_ARG_OPTIONS, DRIFT_USAGE, driftFlags, takeCompare, type DriftFlag
 
 /**
  * The main job's command line: `npm start -- [--target <profile.json>] [--only conformance,e2e,load]
- * [--shard i/n] [--no-report] [--load-scripts smoke,...]`. TARGET_PROFILE selects the target as --target does
+ * [--shard i/n] [--no-report] [--load-scripts smoke,...] [--require conformance,e2e,load]`. TARGET_PROFILE selects the target as --target does
  * (the flag wins). Every mistake is named with the flag and the accepted values.
  */
 
@@ -24,6 +24,8 @@ export interface MainJobOptions {
   loadScripts: string[] | undefined;
   /** Passed on to the load runner: the confirmation it needs before loading a target that is not loopback. */
   iOwnThisTarget: boolean;
+  /** Stages the quality gate requires to have run (`--require`): one that could not run fails the gate. */
+  require: StageName[];
   help: boolean;
   /** Drift: learn, baseline, compare, strictness, and the simulator variant to run against (scripts/main-job/drift-options.ts). */
   drift: DriftFlags;
@@ -41,6 +43,7 @@ export const USAGE = `usage: npm start -- [options]
   --load-scripts <names>    comma-separated k6 scripts for the load stage (default: the stage's main-job set)
   --i-own-this-target       let the load stage load a non-loopback target (its profile must allow it too)
   --no-report               gather the stages' Allure results but do not build the report
+  --require <stages>        the quality gate fails when one of these stages could not run (e.g. no k6 for load)
 ${DRIFT_USAGE}
   -h, --help                this text`;
 
@@ -48,6 +51,14 @@ function splitList(value: string, flag: string): string[] {
   const items = value.split(',').map((s) => s.trim()).filter(Boolean);
   if (items.length === 0) throw new OptionsError(`${flag}: expected a comma-separated list, got "${value}"`);
   return items;
+}
+
+/** A comma-separated list of stage names (--only, --require), in pipeline order whatever order they were named in. */
+export function parseStageList(value: string, flag: string): StageName[] {
+  const wanted = splitList(value, flag);
+  const unknown = wanted.filter((s) => !(STAGE_NAMES as readonly string[]).includes(s));
+  if (unknown.length > 0) throw new OptionsError(`${flag}: unknown stage "${unknown[0]}" (stages: ${STAGE_NAMES.join(', ')})`);
+  return STAGE_NAMES.filter((s) => wanted.includes(s));
 }
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): MainJobOptions {
@@ -64,6 +75,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         'load-scripts': { type: 'string' },
         'no-report': { type: 'boolean', default: false },
         'i-own-this-target': { type: 'boolean', default: false },
+        require: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         ...DRIFT_ARG_OPTIONS,
       },
@@ -82,14 +94,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     throw new OptionsError(`${from}: profile file ${target} does not exist (see targets/staging.example.jsonc)`);
   }
 
-  let stages: StageName[] = [...STAGE_NAMES];
-  if (values.only !== undefined) {
-    const wanted = splitList(values.only, '--only');
-    const unknown = wanted.filter((s) => !(STAGE_NAMES as readonly string[]).includes(s));
-    if (unknown.length > 0) throw new OptionsError(`--only: unknown stage "${unknown[0]}" (stages: ${STAGE_NAMES.join(', ')})`);
-    // Always in pipeline order, whatever order they were named in.
-    stages = STAGE_NAMES.filter((s) => wanted.includes(s));
-  }
+  const stages: StageName[] = values.only !== undefined ? parseStageList(values.only, '--only') : [...STAGE_NAMES];
 
   if (values.shard !== undefined) {
     const m = /^(\d+)\/(\d+)$/.exec(values.shard);
@@ -105,6 +110,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     report: !values['no-report'],
     loadScripts: values['load-scripts'] !== undefined ? splitList(values['load-scripts'], '--load-scripts') : undefined,
     iOwnThisTarget: values['i-own-this-target'] ?? false,
+    require: values.require !== undefined ? parseStageList(values.require, '--require') : [],
     help: values.help ?? false,
     drift: driftFlags(values, compare, cwd),
   };

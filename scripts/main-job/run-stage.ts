@@ -63,6 +63,11 @@ export function failureLine(stage: string, code: number, tail: string[]): string
     : `${stage}: a command exited with code ${code} but no failed or broken result explains it; its output in the job log says why`;
 }
 
+/** A required stage that cannot run is broken (the gate fails on it), whatever the stage itself would say. */
+export function blockedOutcome(stage: StageName, status: 'skipped' | 'broken', required: readonly StageName[] = []): 'skipped' | 'broken' {
+  return required.includes(stage) ? 'broken' : status;
+}
+
 export async function runStage(stage: StageName, ctx: StageContext, runEnvironment: Record<string, string>): Promise<StageManifest> {
   const started = Date.now();
   const name = manifestName(stage, stage === 'conformance' ? ctx.shard : undefined);
@@ -79,9 +84,9 @@ export async function runStage(stage: StageName, ctx: StageContext, runEnvironme
     const plan = STAGES[stage](ctx);
     environment = plan.environment;
     if (plan.kind === 'blocked') {
-      outcome = plan.status;
+      outcome = blockedOutcome(stage, plan.status, ctx.required);
       reason = plan.reason;
-      writeStageResult(stageResults, { stage, name: `${stage} stage`, status: plan.status, message: plan.reason });
+      writeStageResult(stageResults, { stage, name: `${stage} stage did not run`, status: outcome, message: plan.reason, didNotRun: true });
     } else {
       const env = { ...ctx.env, ALLURE_RESULTS_DIR: stageResults };
       let firstFailure: CommandRun | undefined;

@@ -20,6 +20,8 @@ export interface StageContext {
   /** The profile's secret values: a stage's own output quoted into the report passes through the redactor. */
   secrets: readonly string[];
   env: NodeJS.ProcessEnv;
+  /** Stages named with --require: one of them that cannot run is recorded as broken, not skipped. */
+  required?: readonly StageName[];
 }
 
 export interface StageCommand {
@@ -68,11 +70,9 @@ function k6Version(path: string): string {
   return run.status === 0 ? (/v\d+\.\d+\.\d+\S*/.exec(run.stdout)?.[0] ?? run.stdout.trim()).replace(/,$/, '') : 'unknown';
 }
 
-/** For the report's environment only; the e2e suite itself fails with the install hint when the browser is missing. */
-function chromiumVersion(env: NodeJS.ProcessEnv): string {
-  const chromium = findChromium(env);
-  if (!chromium.found) return 'not installed';
-  const run = spawnSync(chromium.path, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+/** For the report's environment. */
+function chromiumVersion(path: string): string {
+  const run = spawnSync(path, ['--version'], { encoding: 'utf8', timeout: 10_000 });
   return run.status === 0 ? run.stdout.trim() : 'unknown';
 }
 
@@ -93,10 +93,14 @@ export const STAGES: Record<StageName, (ctx: StageContext) => StagePlan> = {
 
   e2e(ctx) {
     if (!hasSpecs('e2e')) return notInCheckout('the browser suite (e2e/**/*.spec.ts)');
+    // Without the browser no flow can run: one broken result for the stage with the install line, instead of
+    // every flow failing with the same hint.
+    const chromium = findChromium(ctx.env);
+    if (!chromium.found) return { kind: 'blocked', status: 'broken', reason: chromium.message, environment: { Chromium: 'not installed' } };
     return {
       kind: 'run',
       commands: [{ argv: ['npx', 'playwright', 'test', '--project=e2e'] }],
-      environment: { 'Playwright': playwrightVersion(), 'Chromium': chromiumVersion(ctx.env) },
+      environment: { 'Playwright': playwrightVersion(), 'Chromium': chromiumVersion(chromium.path) },
     };
   },
 
@@ -111,7 +115,8 @@ export const STAGES: Record<StageName, (ctx: StageContext) => StagePlan> = {
     if (remote && !ctx.target.iOwnThisTarget) {
       return { kind: 'blocked', status: 'skipped', reason: `load on ${ctx.target.baseUrl} needs npm start -- --i-own-this-target to confirm you own it`, environment: {} };
     }
-    // Without k6 the stage is skipped, with the load runner's own message (what was tried, how to install).
+    // Without k6 the stage is skipped, with the load runner's own message (what was tried, how to install); k6 is
+    // not part of the basic install, so only a run that requires the stage (--require load) fails for it.
     const missing = k6MissingReason(ctx.env);
     if (missing) return { kind: 'blocked', status: 'skipped', reason: missing, environment: { k6: 'not installed' } };
     const runs = ctx.loadScripts?.map((script) => ({ script, args: [] as string[] })) ?? MAIN_JOB_LOAD_RUNS;

@@ -1,0 +1,108 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { k6MissingReason } from '../load/run/k6-binary.ts';
+import { PROJECT_ROOT } from '../lib/profile.ts';
+
+/**
+ * The steps of `npm test` and the order they run in. Steps of one phase run at the same time (the machine has
+ * two cores and most steps leave one idle, or wait on child processes); phases run one after the other, and the
+ * first failed phase stops the run. Nothing runs twice: the main job's conformance and e2e runs are THE runs of
+ * the suites against the simulator, and the coverage table and the report check read what the main job left.
+ */
+
+export interface Step {
+  name: string;
+  command: string[];
+  /** Why a step did not run; a step that is skipped says so in the summary and never counts as passed. */
+  skipUnless?: () => string | null;
+}
+
+export interface Phase {
+  /** Why these steps may share the machine (or why the phase is alone). */
+  why: string;
+  steps: Step[];
+}
+
+export function findFiles(dir: string, suffix: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir)) {
+    if (entry === 'node_modules') continue;
+    const full = join(dir, entry);
+    if (statSync(full).isDirectory()) out.push(...findFiles(full, suffix));
+    else if (entry.endsWith(suffix)) out.push(relative(PROJECT_ROOT, full));
+  }
+  return out.sort();
+}
+
+/** Where the main job leaves the conformance stage's own Allure results (scripts/main-job/run-stage.ts). */
+export const MAIN_JOB_CONFORMANCE_RESULTS = 'reports/out/stages/conformance/allure-results';
+
+const nodeTest = (files: string[]): string[] => ['npx', 'tsx', '--test', '--test-reporter=spec', ...files];
+
+export function testPhases(): Phase[] {
+  const unitTests = findFiles(join(PROJECT_ROOT, 'test'), '.test.ts');
+  return [
+    {
+      why: 'type checks and unit tests take a core each at most; the secret-hygiene run owns the e2e client app port, which nothing else here uses',
+      steps: [
+        { name: 'typecheck', command: ['npx', 'tsc', '-p', 'tsconfig.json'] },
+        // The k6 scripts against @types/k6 alone (no Node types): what k6 runs must not lean on Node.
+        { name: 'k6 scripts typecheck', command: ['npx', 'tsc', '-p', 'load/tsconfig.json'] },
+        { name: 'unit tests', command: nodeTest(unitTests) },
+        // No canary secret in any report, trace or log, with the conformance and e2e suites failing on purpose.
+        { name: 'self-check: secret hygiene', command: nodeTest(['test/self-check/secret-hygiene.selfcheck.ts']) },
+      ],
+    },
+    {
+      why: 'real k6 runs measure rates: alone, so a busy neighbour does not turn into a false 429 onset',
+      steps: [
+        // Each against a simulator the command starts on a free port; skipped (never passed) without k6.
+        { name: 'k6 smoke.ts vs simulator', command: ['npx', 'tsx', 'scripts/load.ts', 'smoke', '--no-report'], skipUnless: k6MissingReason },
+        // 10 s of the 429 ramp at a 40 req/s limit (20 -> 60 req/s: modest enough for a busy 2-core machine); a burst of
+        // 0.2 s keeps its stalls from reading as 429s below the limit, and the onset verdict allows for the overshoot
+        // that burst predicts. The bars at 50, 200 and 1000 req/s are measured with `npm run load` (load/README.md).
+        {
+          name: 'k6 ratelimit.ts (10 s) vs simulator',
+          command: ['npx', 'tsx', 'scripts/load.ts', 'ratelimit', '--rate', '40', '--burst', '8', '--duration', '10', '--no-report'],
+          skipUnless: k6MissingReason,
+        },
+        // The scale-out path: two k6 instances with execution segments, their summaries merged into one limit (±5%)
+        // and one Allure result; skipped (never passed) without k6.
+        { name: 'k6 ratelimit.ts on 2 instances', command: nodeTest(['test/k6/load-instances.k6.ts']), skipUnless: k6MissingReason },
+      ],
+    },
+    {
+      why: 'the main job uses both cores and the e2e client app port',
+      steps: [
+        // Every stage against the simulator, one report, the quality gate as exit code: the one run of the conformance
+        // and e2e suites in npm test. Both must have run (a missing Chromium fails here, with the apt-get line).
+        { name: 'main job (npm start) vs simulator', command: ['npm', 'start', '--', '--require', 'conformance,e2e'] },
+      ],
+    },
+    {
+      why: 'both only read what the main job left',
+      steps: [
+        // The coverage table of the main job's conformance run: every documented parameter, provider and status checked.
+        { name: 'conformance coverage', command: ['npx', 'tsx', 'scripts/coverage.ts', '--results', MAIN_JOB_CONFORMANCE_RESULTS] },
+        // The report the main job built, opened in Chromium: its totals, every stage, a load result, an attachment.
+        { name: 'report opens in Chromium', command: ['npx', 'playwright', 'test', '--config', 'reports/playwright.report.config.ts'] },
+      ],
+    },
+    {
+      why: 'the robustness checks use free ports and no browser, so they share the machine with verify:harness',
+      steps: [
+        // Every defect mode of the simulator caught by some check, the good simulator passing (the fast subset: each
+        // defect against the suites of its rules; `npm run verify:harness -- --full` nightly).
+        { name: 'self-check: defect modes caught', command: ['npx', 'tsx', 'scripts/verify-harness.ts'] },
+        // Unreachable, invalid and slow targets handled in bounded time.
+        { name: 'self-check: robustness', command: nodeTest(['test/self-check/harness-robustness.selfcheck.ts']) },
+      ],
+    },
+  ];
+}
+
+/** `--only <word>`: the steps whose name contains the word, each phase keeping only those. */
+export function selectSteps(phases: Phase[], only: string | undefined): Phase[] {
+  if (!only) return phases;
+  return phases.map((p) => ({ ...p, steps: p.steps.filter((s) => s.name.includes(only)) })).filter((p) => p.steps.length > 0);
+}
