@@ -43,6 +43,16 @@ describe('diffing two run records', () => {
     assert.deepEqual(diffRecords(r, structuredClone(r), options()), []);
   });
 
+  it('a sustained limit that moved beyond 10% is shown as a change; within 10% it is the same limit', () => {
+    const withLimit = (limitPerSecond: number, onsetPerSecond: number): RunRecord => ({ ...record({}), rateLimit: { limitPerSecond, onsetPerSecond } });
+    assert.deepEqual(diffRecords(withLimit(200, 260), withLimit(204, 300), options()), []);
+    const [change, ...rest] = diffRecords(withLimit(200, 260), withLimit(150, 180), options());
+    assert.equal(rest.length, 0);
+    assert.equal(change!.title, 'sustained limit 200 → 150 req/s');
+    assert.equal(change!.failing, false);
+    assert.equal(diffRecords(withLimit(200, 260), withLimit(150, 180), options({ strict: true }))[0]!.failing, true);
+  });
+
   it('a changed status on a pinned case fails, naming what it was and what it is', () => {
     const [change, ...rest] = diffRecords(record({ t1: [answer()] }), record({ t1: [answer({ status: 400 })] }), options());
     assert.equal(rest.length, 0);

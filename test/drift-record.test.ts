@@ -77,8 +77,10 @@ describe('the run record', () => {
     writeResult(dir, {
       fullName: 'load/ratelimit.ts#ratelimit',
       labels: [{ name: 'framework', value: 'k6' }],
-      parameters: [{ name: 'p95 latency (ms)', value: '12.5' }, { name: 'p99 latency (ms)', value: '30' }, { name: 'failed requests', value: '0.50%' }],
-      steps: [{ name: '429 onset within ±10% of the expected 200 req/s', parameters: [{ name: 'onset (req/s)', value: '204' }] }],
+      parameters: [
+        { name: 'p95 latency (ms)', value: '12.5' }, { name: 'p99 latency (ms)', value: '30' }, { name: 'failed requests', value: '0.50%' },
+        { name: 'sustained limit (req/s)', value: '199.80' }, { name: '429 onset (req/s)', value: '204' },
+      ],
     });
     const record = buildRecord(dir, FACTS);
     const t1 = record.tests['conformance/a.spec.ts › t1 [Project=conformance]']!;
@@ -90,7 +92,7 @@ describe('the run record', () => {
     assert.equal(record.latency.jwtLogin!.n, 4, 'generated-input latency still counts');
     assert.deepEqual(record.expectations.missingParameter, { statuses: { 422: 1 }, codes: { '003-003': 1 } });
     assert.deepEqual(record.load.ratelimit, { p95: 12.5, p99: 30, failedRate: 0.005 });
-    assert.deepEqual(record.rateLimit, { onsetPerSecond: 204 });
+    assert.deepEqual(record.rateLimit, { limitPerSecond: 199.8, onsetPerSecond: 204 });
   });
 
   it('keeps an error code of any form readable (the redactor hides "code" fields: the record names it errorCode)', () => {

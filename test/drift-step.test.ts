@@ -3,11 +3,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { convertSummary, LOAD_LATENCY_PARAMETER as CONVERTER_PARAMETER } from '../load/report/summary-to-allure.ts';
+import { convertSummary, LOAD_LATENCY_PARAMETER as CONVERTER_PARAMETER, MEASURED_LIMIT_PARAMETER, ONSET_PARAMETER } from '../load/report/summary-to-allure.ts';
 import type { K6Summary } from '../load/lib/summary.ts';
 import { ANSWERS_PARAMETER, encodeAnswers, noteExpectationCase } from '../lib/drift/answers.ts';
 import { diffRecords } from '../lib/drift/diff.ts';
-import { buildRecord, LOAD_LATENCY_PARAMETER, type RunFacts } from '../lib/drift/record.ts';
+import { buildRecord, LOAD_LATENCY_PARAMETER, MEASURED_LIMIT_PARAMETER as RECORD_LIMIT_PARAMETER, ONSET_PARAMETER as RECORD_ONSET_PARAMETER, type RunFacts } from '../lib/drift/record.ts';
 import { loadProfile } from '../lib/profile.ts';
 import { DEFAULT_REGRESSION } from '../lib/slo.ts';
 import { runDriftStep } from '../reports/drift/step.ts';
@@ -105,7 +105,11 @@ describe('load figures in the record', () => {
     const record = buildRecord(dir, FACTS('load'));
     assert.ok(record.load.throughput!.p95! > 0);
     assert.ok(Object.keys(record.load.throughput!.endpoints ?? {}).length > 0, JSON.stringify(record.load));
-    assert.ok(record.rateLimit!.onsetPerSecond! > 0, JSON.stringify(record.rateLimit));
+    assert.equal(RECORD_LIMIT_PARAMETER, MEASURED_LIMIT_PARAMETER);
+    assert.equal(RECORD_ONSET_PARAMETER, ONSET_PARAMETER);
+    // The fixture's run measured a sustained limit of 200.30 req/s and an onset of 207 req/s.
+    assert.equal(record.rateLimit!.limitPerSecond, 200.3, JSON.stringify(record.rateLimit));
+    assert.equal(record.rateLimit!.onsetPerSecond, 207, JSON.stringify(record.rateLimit));
     // +300 ms on one endpoint's k6 p95 is a regression of that endpoint.
     const slower = structuredClone(record);
     const [endpoint, v] = Object.entries(slower.load.throughput!.endpoints!)[0]!;

@@ -7,6 +7,9 @@ import { ANSWERS_PARAMETER, decodeAnswers, type ObservedAnswer } from './answers
 
 /** Kept equal to load/report/summary-to-allure.ts's (a unit test checks): lib/ does not import a stage. */
 export const LOAD_LATENCY_PARAMETER = 'drift: latency per endpoint';
+/** The ratelimit result's parameters the record reads (the converter writes them; a unit test keeps both equal). */
+export const MEASURED_LIMIT_PARAMETER = 'sustained limit (req/s)';
+export const ONSET_PARAMETER = '429 onset (req/s)';
 import { latencyStats, type LatencyStats } from './percentiles.ts';
 
 /**
@@ -66,8 +69,11 @@ export interface RunRecord {
   latency: Partial<Record<EndpointId, LatencyStats>>;
   /** k6's figures per load script, when the load stage ran. */
   load: Record<string, LoadFigures>;
-  /** The 429 onset the ratelimit script measured (req/s), when it ran. */
-  rateLimit: { onsetPerSecond: number | null } | null;
+  /**
+   * What the ratelimit script measured, when it ran: the sustained limit (what the target let through per second
+   * once it limited; load/lib/limit-estimate.ts) and the 429 onset (req/s; it moves with the burst, the limit does not).
+   */
+  rateLimit: { limitPerSecond?: number | null; onsetPerSecond: number | null } | null;
   expectations: Partial<Record<AnswerCase, CaseObservation>>;
 }
 
@@ -179,10 +185,9 @@ export function buildRecord(resultsDir: string, facts: RunFacts): RunRecord {
       })() };
       const perEndpoint = r.parameters?.find((p) => p.name === LOAD_LATENCY_PARAMETER)?.value;
       if (perEndpoint) load[script]!.endpoints = JSON.parse(perEndpoint) as LoadFigures['endpoints'];
-      const onsetStep = (r.steps ?? []).find((s) => s.name?.startsWith('429 onset'));
-      if (onsetStep) {
-        const onset = Number.parseFloat(onsetStep.parameters?.find((p) => p.name === 'onset (req/s)')?.value ?? '');
-        rateLimit = { onsetPerSecond: Number.isFinite(onset) ? onset : null };
+      // The ratelimit result's parameters (load/report/summary-to-allure.ts): 'not measured' / 'none' read as null.
+      if (r.parameters?.some((p) => p.name === MEASURED_LIMIT_PARAMETER)) {
+        rateLimit = { limitPerSecond: numberParam(r, MEASURED_LIMIT_PARAMETER), onsetPerSecond: numberParam(r, ONSET_PARAMETER) };
       }
       continue;
     }

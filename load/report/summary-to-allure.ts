@@ -68,7 +68,7 @@ function metricParameters(summary: K6Summary): Parameter[] {
     params.push([MEASURED_LIMIT_PARAMETER, m.limitPerSecond === null ? 'not measured' : round(m.limitPerSecond)]);
     params.push(['limit error', rl.verdict.relativeError !== null ? `${(rl.verdict.relativeError * 100).toFixed(1)}%` : 'n/a']);
     params.push(['burst past the limit (requests)', m.burstRequests === null ? 'n/a' : String(m.burstRequests)]);
-    params.push(['429 onset (req/s)', m.onsetPerSecond === null ? 'none' : String(m.onsetPerSecond)]);
+    params.push([ONSET_PARAMETER, m.onsetPerSecond === null ? 'none' : String(m.onsetPerSecond)]);
     if (rl.instances !== undefined) params.push(['k6 instances', String(rl.instances)]);
   }
   if (h?.soak) params.push(['p95 drift (last / first window)', h.soak.ratio !== null ? `x${h.soak.ratio.toFixed(2)}` : 'n/a']);
@@ -189,6 +189,7 @@ export function buildResult(summary: K6Summary, k6ExitCode: number | null = null
 
 /** Name of the Allure parameter that holds the measured sustained limit. */
 export const MEASURED_LIMIT_PARAMETER = 'sustained limit (req/s)';
+export const ONSET_PARAMETER = '429 onset (req/s)';
 
 /**
  * The summary's ratelimit section with its measurements; a summary written before the limit was measured
