@@ -54,8 +54,10 @@ const POLICIES: Record<string, { policy: Policy; valid?: (v: string) => boolean 
   payload: { policy: 'any' },
   with_logout: { policy: 'reject', valid: (v) => (WITH_LOGOUT_VALUES as readonly string[]).includes(v) },
   access_token: { policy: 'reject' },
-  access_token_secret: { policy: 'reject' },
-  openid: { policy: 'reject' },
+  // "Required for Twitter only" / "Required for Wechat only": the pages say when they are needed, not that the server
+  // checks their value against the token (a server may leave that to the network, or ignore them), so free text.
+  access_token_secret: { policy: 'any' },
+  openid: { policy: 'any' },
   client_id: { policy: 'reject', valid: (v) => knownClientIds.has(v.replace(/^0+/, '')) },
   response_type: { policy: 'reject', valid: (v) => v === RESPONSE_TYPE_CODE },
   redirect_uri: { policy: 'reject', valid: (v) => registered.has(v) },
@@ -63,7 +65,9 @@ const POLICIES: Record<string, { policy: Policy; valid?: (v: string) => boolean 
   scope: { policy: 'any' },
   session_ticket: { policy: 'reject' },
   audience: { policy: 'any' },
-  app_id: { policy: 'reject', valid: (v) => platformValues('appId').has(v) },
+  // "Your app ID on the platform. Required if ... Steam.": required, but nothing says a wrong one is refused when the
+  // ticket itself is valid (the server may check the ticket against its own configured app), so free text.
+  app_id: { policy: 'any' },
   code: { policy: 'reject' },
   is_redirect: { policy: 'reject', valid: (v) => v === 'true' || v === 'false' },
   no_user_creation: { policy: 'reject', valid: (v) => v === 'true' || v === 'false' },

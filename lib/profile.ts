@@ -161,6 +161,16 @@ function collectLiteralSecrets(value: unknown, secrets: string[], key = ''): voi
   } else if (typeof value === 'string' && SECRET_FIELDS.has(key)) secrets.push(value);
 }
 
+/** The profile's expectations file; a problem with it names the profile's `expectations` field and the file. */
+function loadExpectationsOf(profileFile: string, file: string): Record<AnswerCase, Expectation> {
+  try {
+    return loadExpectations(file);
+  } catch (error) {
+    if (!(error instanceof ProfileError)) throw error;
+    throw new ProfileError(profileFile, 'expectations', `expectations file ${file}: ${error.field || '(root)'}: ${error.reason}`);
+  }
+}
+
 function loadExpectations(file: string): Record<AnswerCase, Expectation> {
   const raw = readDocument(file);
   if (!validateExpectations(raw)) {
@@ -300,7 +310,7 @@ export function loadProfile(path: string = DEFAULT_PROFILE_PATH, env: NodeJS.Pro
     },
     timeouts: { requestMs: doc.timeouts?.requestMs ?? 10_000, connectMs: doc.timeouts?.connectMs ?? 3_000 },
     expectationsPath,
-    expectations: loadExpectations(expectationsPath),
+    expectations: loadExpectationsOf(file, expectationsPath),
     secrets: [...new Set(secrets)].filter((s) => s.length >= 4),
   };
 }

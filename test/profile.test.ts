@@ -111,9 +111,20 @@ test('an unknown expectations case is named with the nearest real one', () => {
   exp.cases.rateLimitted = exp.cases.rateLimited;
   const expFile = write('exp-typo.json', exp);
   assert.throws(() => loadProfile(variant((x) => { x.expectations = expFile; }), {}), (error: unknown) => {
-    assert.ok(error instanceof ProfileError && error.file === expFile, String(error));
-    assert.equal(error.field, 'cases.rateLimitted');
+    // Named from the profile's side (its expectations field), then the file and the field inside it.
+    assert.ok(error instanceof ProfileError, String(error));
+    assert.equal(error.field, 'expectations');
+    assert.ok(error.reason.startsWith(`expectations file ${expFile}: cases.rateLimitted: `), error.reason);
     assert.match(error.reason, /did you mean "rateLimited"/);
+    return true;
+  });
+});
+
+test('a missing expectations file is named as the expectations file, not as the profile', () => {
+  assert.throws(() => loadProfile(variant((x) => { x.expectations = '/nonexistent/expectations.json'; }), {}), (error: unknown) => {
+    assert.ok(error instanceof ProfileError, String(error));
+    assert.equal(error.field, 'expectations');
+    assert.match(error.message, /expectations: expectations file \/nonexistent\/expectations\.json: \(root\): cannot be read \(ENOENT\)/);
     return true;
   });
 });
