@@ -1,5 +1,5 @@
 import { STATE_RULE } from '../contract/index.ts';
-import { expect, requireClientApp, test } from './fixtures.ts';
+import { expect, requireClientApp, requireCrossOriginCalls, test } from './fixtures.ts';
 import { openLoginPage } from './flows.ts';
 import { watchBrowserTraffic } from './traffic.ts';
 
@@ -18,6 +18,7 @@ const tamper = (state: string): string => `${state.slice(0, -1)}${state.endsWith
 test.describe('CSRF: the game page refuses a callback whose state it did not send', () => {
   test('a state altered on the way back is refused', async ({ page, context, profile, clientApp, account, describeFlow, snap }) => {
     requireClientApp(clientApp);
+    await requireCrossOriginCalls(profile, clientApp.origin);
     await describeFlow({ endpoint: 'oauthLogin', feature: 'state mitigates CSRF: a callback with another state is refused', story: PROVIDER, source: STATE_RULE, severity: 'critical' });
     const traffic = watchBrowserTraffic(context);
     const provider = profile.providers.includes(PROVIDER) ? PROVIDER : profile.providers[0]!;
@@ -46,6 +47,7 @@ test.describe('CSRF: the game page refuses a callback whose state it did not sen
 
   test('a forged callback (an attacker\'s code and state) is refused and its code is never spent', async ({ page, context, profile, clientApp, account, describeFlow, snap, note }) => {
     requireClientApp(clientApp);
+    await requireCrossOriginCalls(profile, clientApp.origin);
     await describeFlow({ endpoint: 'oauthLogin', feature: 'state mitigates CSRF: a callback with another state is refused', story: PROVIDER, source: STATE_RULE, severity: 'critical' });
     const provider = profile.providers.includes(PROVIDER) ? PROVIDER : profile.providers[0]!;
     const client = profile.oauth[clientApp.client];

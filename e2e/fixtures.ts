@@ -129,6 +129,43 @@ export function requireClientApp(plan: ClientAppPlanResult): asserts plan is Ext
   if (!plan.ok) test.skip(true, plan.reason);
 }
 
+const corsVerdicts = new Map<string, Promise<string | null>>();
+
+/**
+ * Skips a flow whose page calls the Login API with fetch when the target does not allow the page's origin (CORS).
+ * The pages call it from the browser as Xsolla's browser SDKs do, but the documents say nothing about CORS: a server
+ * without it is not wrong, and its flows are skipped with the reason rather than failed after a 30 s wait.
+ * Asked once per worker and origin (a preflight like the browser's own for the JSON POST).
+ */
+export async function requireCrossOriginCalls(profile: TargetProfile, origin: string): Promise<void> {
+  const key = `${profile.baseUrl} ${origin}`;
+  if (!corsVerdicts.has(key)) corsVerdicts.set(key, corsProblem(profile, origin));
+  const reason = await corsVerdicts.get(key)!;
+  if (reason) test.skip(true, reason);
+}
+
+async function corsProblem(profile: TargetProfile, origin: string): Promise<string | null> {
+  const provider = profile.defaultProvider ?? profile.providers[0] ?? 'facebook';
+  const url = `${profile.baseUrl}/social/${provider}/login_with_token?projectId=${encodeURIComponent(profile.projectId)}`;
+  let answer: Response;
+  try {
+    answer = await fetch(url, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      signal: AbortSignal.timeout(profile.timeouts.requestMs),
+    });
+  } catch {
+    return null; // an unreachable target is reported by the global setup, naming its URL
+  }
+  const allowed = answer.headers.get('access-control-allow-origin');
+  if (allowed === '*' || allowed === origin) return null;
+  return (
+    `target "${profile.name}" does not allow calls from the game page's origin ${origin} (CORS preflight: ${answer.status}, ` +
+    `Access-Control-Allow-Origin: ${allowed ?? 'absent'}). This flow's page calls the Login API from the browser, as Xsolla's ` +
+    `browser SDKs do; the documents say nothing about CORS, so this is not counted against the target. Allow ${origin} on a test target to run it.`
+  );
+}
+
 /** Fills the visible credential fields of a page's form from an account. */
 export async function fillAccount(page: Page, account: Account): Promise<void> {
   const fields: Record<string, string | undefined> = {

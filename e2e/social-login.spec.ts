@@ -1,7 +1,7 @@
 import { isOnRedirectUri, loginUrlProblems } from '../lib/matchers.ts';
 import { loadProfile, profilePathFromEnv } from '../lib/profile.ts';
 import { STATE_RULE, isValidState } from '../contract/index.ts';
-import { expect, fillAccount, requireClientApp, test } from './fixtures.ts';
+import { expect, fillAccount, requireClientApp, requireCrossOriginCalls, test } from './fixtures.ts';
 import { watchBrowserTraffic } from './traffic.ts';
 
 /**
@@ -20,6 +20,7 @@ test.describe('OAuth 2.0 social-token login in the browser', () => {
   for (const provider of PROVIDERS) {
     test(`${provider}: the game page signs in and shows the JWT's user id @smoke`, async ({ page, context, profile, clientApp, account, describeFlow, snap, note }) => {
       requireClientApp(clientApp);
+      await requireCrossOriginCalls(profile, clientApp.origin);
       await describeFlow({ endpoint: 'oauthLogin', feature: 'login_url returns to the registered redirect URI with code and the exact state', story: provider, source: STATE_RULE, severity: 'critical' });
       const traffic = watchBrowserTraffic(context);
       const user = account(provider);

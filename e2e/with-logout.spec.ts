@@ -1,5 +1,5 @@
 import { WITH_LOGOUT_RULE } from '../contract/index.ts';
-import { expect, fillAccount, requireClientApp, test } from './fixtures.ts';
+import { expect, fillAccount, requireClientApp, requireCrossOriginCalls, test } from './fixtures.ts';
 import { checkSession, signInOnGamePage } from './flows.ts';
 
 /**
@@ -19,6 +19,7 @@ test.describe('with_logout in a second page', () => {
       : 'with_logout=0: the first page\'s token keeps working';
     test(title, async ({ page, context, profile, clientApp, account, ownAccount, describeFlow, snap }) => {
       requireClientApp(clientApp);
+      await requireCrossOriginCalls(profile, clientApp.origin);
       // Provider-independent: the profile's defaultProvider (or its documented default).
       if (profile.defaultProvider === undefined) test.skip(true, `target "${profile.name}" has no social provider with accounts`);
       const provider = profile.defaultProvider!;
