@@ -166,37 +166,36 @@ function latencyChanges(base: RunRecord, current: RunRecord, options: DiffOption
     if (endpoints.length > 0) {
       for (const [endpoint, v] of endpoints) {
         const before = was.endpoints![endpoint]!;
-        if (!isRegression(rule, before.p95!, v.p95!)) continue;
-        changes.push({
-          kind: 'load latency',
-          subject: `load/${script}.ts ${endpoint}`,
-          endpoint: endpoint as EndpointId,
-          title: `${script}.ts ${endpoint} p95 ${before.p95} → ${v.p95} ms`,
-          was: `k6 p95 ${before.p95} ms, p99 ${before.p99 ?? '-'} ms`,
-          now: `k6 p95 ${v.p95} ms, p99 ${v.p99 ?? '-'} ms`,
-          curlWas: null,
-          curlNow: null,
-          failing: true,
-          verdict: `fails: latency regression (p95 ${describeRule(rule)}; profile load.regression)`,
-        });
+        if (isRegression(rule, before.p95!, v.p95!)) changes.push(k6LatencyChange(`${script}.ts ${endpoint}`, endpoint as EndpointId, before, v, rule));
       }
       continue;
     }
     if (was.p95 === null || now.p95 === null || !isRegression(rule, was.p95, now.p95)) continue;
-    changes.push({
-      kind: 'load latency',
-      subject: `load/${script}.ts`,
-      endpoint: null,
-      title: `${script}.ts p95 ${was.p95} → ${now.p95} ms`,
-      was: `k6 p95 ${was.p95} ms, p99 ${was.p99 ?? '-'} ms`,
-      now: `k6 p95 ${now.p95} ms, p99 ${now.p99 ?? '-'} ms`,
-      curlWas: null,
-      curlNow: null,
-      failing: true,
-      verdict: `fails: latency regression (p95 ${describeRule(rule)}; profile load.regression)`,
-    });
+    changes.push(k6LatencyChange(`${script}.ts`, null, was, now, rule));
   }
   return changes;
+}
+
+/** A k6 p95 regression of a script (`endpoint` null) or of one endpoint of it. */
+function k6LatencyChange(
+  what: string,
+  endpoint: EndpointId | null,
+  was: { p95: number | null; p99: number | null },
+  now: { p95: number | null; p99: number | null },
+  rule: RegressionRule,
+): Change {
+  return {
+    kind: 'load latency',
+    subject: `load/${what}`,
+    endpoint,
+    title: `${what} p95 ${was.p95} → ${now.p95} ms`,
+    was: `k6 p95 ${was.p95} ms, p99 ${was.p99 ?? '-'} ms`,
+    now: `k6 p95 ${now.p95} ms, p99 ${now.p99 ?? '-'} ms`,
+    curlWas: null,
+    curlNow: null,
+    failing: true,
+    verdict: `fails: latency regression (p95 ${describeRule(rule)}; profile load.regression)`,
+  };
 }
 
 function rateLimitChanges(base: RunRecord, current: RunRecord, options: DiffOptions): Change[] {
