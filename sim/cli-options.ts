@@ -22,7 +22,14 @@ export const USAGE = `usage: npm run sim -- [options]
   --social-outage <list>  providers whose fake network is down (comma-separated, or all)
   --social-timeout <ms>   how long the simulator waits for a social network (default ${DEFAULT_OPTIONS.socialTimeoutMs})
   --social-cache-ttl <s>  how long a network's acceptance of a credential is remembered (default ${DEFAULT_OPTIONS.socialCacheTtlSeconds}; 0 asks every time)
-  --max-body <bytes>      largest request body accepted (default ${DEFAULT_OPTIONS.maxBodyBytes})`;
+  --social-token-ttl <s>  social credentials expire this long after they were issued (default: never); a
+                          template-minted sim-<provider>-<uid> token counts as issued when the simulator started
+  --epic-codes-single-use Epic codes work once and for 300 s, as real exchange codes (default: reusable)
+  --facebook-test-users-paused
+                          the fake Facebook refuses to create test users (existing ones still list)
+  --max-body <bytes>      largest request body accepted (default ${DEFAULT_OPTIONS.maxBodyBytes})
+The fake networks' test-account APIs answer at the URL printed on start (fake social networks on <url>); the
+throwaway secrets they ask for are in sim/seed.ts (targets/credential-sources/README.md).`;
 
 export class UsageError extends Error {}
 
@@ -56,6 +63,9 @@ export function parseSimArgs(argv: string[]): { options: Partial<SimOptions>; li
         'social-outage': { type: 'string' },
         'social-timeout': { type: 'string' },
         'social-cache-ttl': { type: 'string' },
+        'social-token-ttl': { type: 'string' },
+        'epic-codes-single-use': { type: 'boolean' },
+        'facebook-test-users-paused': { type: 'boolean' },
         'max-body': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -102,6 +112,10 @@ export function parseSimArgs(argv: string[]): { options: Partial<SimOptions>; li
   if (timeout !== undefined) options.socialTimeoutMs = timeout;
   const cacheTtl = positiveNumber('social-cache-ttl', values['social-cache-ttl'], true);
   if (cacheTtl !== undefined) options.socialCacheTtlSeconds = cacheTtl;
+  const socialTtl = positiveNumber('social-token-ttl', values['social-token-ttl']);
+  if (socialTtl !== undefined) options.socialTokenTtlSeconds = socialTtl;
+  if (values['epic-codes-single-use'] === true) options.epicCodesSingleUse = true;
+  if (values['facebook-test-users-paused'] === true) options.facebookTestUsersPaused = true;
   const maxBody = positiveNumber('max-body', values['max-body']);
   if (maxBody !== undefined) options.maxBodyBytes = maxBody;
   if (values['social-outage'] !== undefined) options.socialOutage = values['social-outage'].split(',').map((s) => s.trim()).filter(Boolean);

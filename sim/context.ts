@@ -22,6 +22,12 @@ export interface SimOptions {
   socialLatencyMs: number;
   socialOutage: string[];
   socialSlowMs: number;
+  /** Seconds a social credential lives after it was issued (sim/social/credential-lifetimes.ts); null: for ever. */
+  socialTokenTtlSeconds: number | null;
+  /** Epic exchange codes work once and for 300 s, as the real ones. */
+  epicCodesSingleUse: boolean;
+  /** The fake Facebook refuses to create new test users, as Facebook pauses it at times. */
+  facebookTestUsersPaused: boolean;
   defect: string | null;
   /** Quirk modes (sim/quirks.ts): conforming variations a real server may have, several at once. */
   quirks: string[];
@@ -49,6 +55,9 @@ export const DEFAULT_OPTIONS: SimOptions = {
   socialLatencyMs: 0,
   socialOutage: [],
   socialSlowMs: 5000,
+  socialTokenTtlSeconds: null,
+  epicCodesSingleUse: false,
+  facebookTestUsersPaused: false,
   defect: null,
   quirks: [],
   jwtAlgorithm: 'HS256',

@@ -40,8 +40,13 @@ async function main(): Promise<void> {
     parsed.options.defect ? `defect: ${parsed.options.defect}` : '',
     parsed.options.quirks?.length ? `quirks: ${parsed.options.quirks.join(',')}` : '',
     parsed.options.latencyMs ? `latency: +${parsed.options.latencyMs} ms` : '',
+    parsed.options.socialTokenTtlSeconds ? `social tokens live ${parsed.options.socialTokenTtlSeconds} s` : '',
+    parsed.options.epicCodesSingleUse ? 'Epic codes work once, for 300 s' : '',
+    parsed.options.facebookTestUsersPaused ? 'Facebook test-user creation paused' : '',
   ].filter(Boolean);
   process.stdout.write(`listening on ${sim.url}${modes.length > 0 ? ` (${modes.join('; ')})` : ''}\n`);
+  // Second line: where credential sources find the fake networks' test-account APIs (SIM_SOCIAL_URL).
+  process.stdout.write(`fake social networks on ${sim.socialUrl}\n`);
   const stop = (): void => void sim.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -55,3 +55,17 @@ export const STEAM_APP_IDS: readonly string[] = ['480'];
 export const EPIC_DEPLOYMENT_IDS: readonly string[] = ['sim-deployment-0001'];
 
 export const DEFAULT_PORT = 8787;
+
+/**
+ * The fake networks' test-account APIs (sim/social/test-account-apis.ts) and the throwaway secrets they ask for,
+ * as the real platforms ask for an app secret or a bearer token. The example credential sources
+ * (targets/credential-sources/) read them from the environment, as they read the real ones.
+ */
+export const FACEBOOK_TEST_APP = { appId: '900000000000001', appSecret: 'sim-facebook-app-secret' } as const;
+export const EPIC_TEST_ACCOUNT = {
+  /** The Epic account the access token belongs to: every exchange code it asks for signs this account in. */
+  accountId: 'sim-epic-account-0001',
+  accessToken: 'sim-epic-account-access-token',
+  clientId: 'sim-epic-client-0001',
+} as const;
+export const TEST_ACCOUNTS_BEARER = 'sim-test-accounts-secret';

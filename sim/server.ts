@@ -48,6 +48,8 @@ function decode(value: string): string {
 export interface RunningSimulator {
   /** e.g. http://127.0.0.1:8787/api */
   url: string;
+  /** The fake social networks' origin, e.g. http://127.0.0.1:40123 (their test-account APIs answer there). */
+  socialUrl: string;
   port: number;
   close(): Promise<void>;
 }
@@ -71,7 +73,14 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
   // Quirks wrap the documented rules (a conforming variation); a defect then swaps one rule for a broken one.
   const rules = { ...rulesWithQuirks(defaultRules, quirks, options), ...defect?.rules };
   const wire = wireOf(quirks);
-  const fake = await startFakeNetworksThread({ latencyMs: options.socialLatencyMs, outage: new Set(options.socialOutage), slowMs: options.socialSlowMs });
+  const fake = await startFakeNetworksThread({
+    latencyMs: options.socialLatencyMs,
+    outage: new Set(options.socialOutage),
+    slowMs: options.socialSlowMs,
+    tokenTtlSeconds: options.socialTokenTtlSeconds,
+    epicCodesSingleUse: options.epicCodesSingleUse,
+    facebookTestUsersPaused: options.facebookTestUsersPaused,
+  });
   const world: World = {
     projects: new Map(PROJECTS.map((p) => [p.projectId, p])),
     clients: new Map(CLIENTS.map((c) => [c.clientId, { ...c, redirectUris: redirectUrisWithQuirks(c.redirectUris, quirks) }])),
@@ -98,7 +107,8 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
     } catch {
       return { id: 'other', answer: rules.errorAnswer(new ApiError('unknownRoute')) };
     }
-    if (url.pathname === '/_sim/health') return { id: 'other', answer: { status: 200, body: { status: 'ok', defect: options.defect, quirks: options.quirks, rss_bytes: process.memoryUsage().rss } } };
+    // social_url: where the fake networks and their test-account APIs answer, for credential sources to find.
+    if (url.pathname === '/_sim/health') return { id: 'other', answer: { status: 200, body: { status: 'ok', defect: options.defect, quirks: options.quirks, social_url: fake.origin, rss_bytes: process.memoryUsage().rss } } };
     const path = url.pathname.startsWith(`${BASE_PATH}/`) ? url.pathname.slice(BASE_PATH.length) : null;
     // A browser's CORS preflight (see cors.ts): answered before routing, whatever the path's methods are.
     if (req.method === 'OPTIONS' && path !== null) return { id: 'other', answer: preflightAnswer() };
@@ -153,6 +163,7 @@ export async function startSimulator(overrides: Partial<SimOptions> = {}): Promi
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${options.host}:${port}${BASE_PATH}`,
+    socialUrl: fake.origin,
     port,
     async close() {
       server.closeAllConnections();

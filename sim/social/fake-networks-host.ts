@@ -6,10 +6,17 @@ import type { FakeNetworkOptions } from './fake-networks.ts';
  * thread only keeps their work off the Login simulator's event loop, so checking a token costs the simulator a
  * network round trip, not the fake network's CPU time as well.
  */
-export async function startFakeNetworksThread(options: FakeNetworkOptions): Promise<{ origin: string; close(): Promise<void> }> {
+export async function startFakeNetworksThread(options: Omit<FakeNetworkOptions, 'now'>): Promise<{ origin: string; close(): Promise<void> }> {
   // A plain .mjs entry that registers the TypeScript loader inside the thread.
   const worker = new Worker(new URL('./fake-networks-worker.mjs', import.meta.url), {
-    workerData: { latencyMs: options.latencyMs, outage: [...options.outage], slowMs: options.slowMs },
+    workerData: {
+      latencyMs: options.latencyMs,
+      outage: [...options.outage],
+      slowMs: options.slowMs,
+      tokenTtlSeconds: options.tokenTtlSeconds ?? null,
+      epicCodesSingleUse: options.epicCodesSingleUse ?? false,
+      facebookTestUsersPaused: options.facebookTestUsersPaused ?? false,
+    },
   });
   const origin = await new Promise<string>((resolve, reject) => {
     worker.once('message', (m: { origin: string }) => resolve(m.origin));

@@ -2,8 +2,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { startFakeNetworks } from './fake-networks.ts';
 
 /** The fake social networks on a thread of their own: a separate event loop, as a separate host would be. */
-const { latencyMs, outage, slowMs } = workerData as { latencyMs: number; outage: string[]; slowMs: number };
-const { origin, server } = await startFakeNetworks({ latencyMs, outage: new Set(outage), slowMs });
+const data = workerData as { latencyMs: number; outage: string[]; slowMs: number; tokenTtlSeconds: number | null; epicCodesSingleUse: boolean; facebookTestUsersPaused: boolean };
+const { origin, server } = await startFakeNetworks({ ...data, outage: new Set(data.outage) });
 parentPort!.postMessage({ origin });
 parentPort!.on('message', (message: unknown) => {
   if (message === 'close') {
