@@ -14,19 +14,35 @@ test('flags become options; bad flags are refused with the flag named', () => {
   assert.throws(() => parseSimArgs(['--nope']), UsageError);
 });
 
+test('credential lifetimes: off unless asked; --social-token-ttl takes positive seconds', () => {
+  assert.deepEqual(parseSimArgs([]).options, {});
+  assert.deepEqual(parseSimArgs(['--social-token-ttl', '20', '--epic-codes-single-use', '--facebook-test-users-paused']).options, {
+    socialTokenTtlSeconds: 20,
+    epicCodesSingleUse: true,
+    facebookTestUsersPaused: true,
+  });
+  assert.throws(() => parseSimArgs(['--social-token-ttl', '0']), /--social-token-ttl: expected a positive number, got "0"/);
+  assert.throws(() => parseSimArgs(['--social-token-ttl', 'soon']), /--social-token-ttl/);
+});
+
 test('`npm run sim` prints the documented ready line and stops on SIGTERM', async () => {
   const child = spawn(process.execPath, ['--import', 'tsx', 'sim/main.ts', '--port', '0'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  const line = await new Promise<string>((resolve, reject) => {
+  // Both start lines: the documented ready line first, then where the fake networks answer (credential sources
+  // read it as SIM_SOCIAL_URL).
+  const [line, second] = await new Promise<[string, string]>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      if (out.includes('\n')) resolve(out.split('\n')[0]!);
+      const lines = out.split('\n');
+      if (lines.length > 2) resolve([lines[0]!, lines[1]!]);
     });
     child.once('exit', (code) => reject(new Error(`exited ${code}`)));
   });
   assert.match(line, /^listening on http:\/\/127\.0\.0\.1:\d+\/api$/);
+  assert.match(second, /^fake social networks on http:\/\/127\.0\.0\.1:\d+$/);
   const health = await fetch(`${line.replace('listening on ', '').replace(/\/api$/, '')}/_sim/health`);
   assert.equal(health.status, 200);
+  assert.equal(((await health.json()) as { social_url: string }).social_url, second.replace('fake social networks on ', ''));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   assert.equal(await exited, 0);
