@@ -59,6 +59,24 @@ function simDefectFlag(name: string | undefined): string {
   return ` --defect ${name}`;
 }
 
+/**
+ * SIM_SOCIAL_TOKEN_TTL=<s>, SIM_EPIC_CODES_SINGLE_USE=1 and SIM_FACEBOOK_TEST_USERS_PAUSED=1 start the simulator with
+ * credentials that live as real ones do (`npm run sim -- --help`), as `npm start`'s --sim-social-token-ttl,
+ * --sim-epic-codes-single-use and --sim-facebook-test-users-paused do for the simulator it starts.
+ */
+function simCredentialFlags(env: NodeJS.ProcessEnv): string {
+  const flags: string[] = [];
+  const ttl = env.SIM_SOCIAL_TOKEN_TTL;
+  if (ttl !== undefined && ttl !== '') {
+    // The value goes into a shell command: only a positive number passes.
+    if (!/^\d+(\.\d+)?$/.test(ttl) || Number(ttl) <= 0) throw new Error(`SIM_SOCIAL_TOKEN_TTL: expected seconds (a number > 0), got "${ttl}"`);
+    flags.push(`--social-token-ttl ${ttl}`);
+  }
+  if (env.SIM_EPIC_CODES_SINGLE_USE === '1') flags.push('--epic-codes-single-use');
+  if (env.SIM_FACEBOOK_TEST_USERS_PAUSED === '1') flags.push('--facebook-test-users-paused');
+  return flags.map((f) => ` ${f}`).join('');
+}
+
 export default defineConfig({
   timeout: 30_000,
   expect: { timeout: 5_000 },
@@ -83,7 +101,7 @@ export default defineConfig({
       ? {
           // SIM_DEFECT starts the simulator with one documented rule broken, SIM_QUIRK with conforming quirks
           // (`npm run verify:harness` sets them).
-          command: `npx tsx sim/main.ts --port ${simPort}${simDefectFlag(process.env.SIM_DEFECT)}${simQuirks ? ` --quirk ${simQuirks}` : ''}`,
+          command: `npx tsx sim/main.ts --port ${simPort}${simDefectFlag(process.env.SIM_DEFECT)}${simQuirks ? ` --quirk ${simQuirks}` : ''}${simCredentialFlags(process.env)}`,
           url: `${new URL(profile.baseUrl).origin}/_sim/health`,
           // `npm start` runs one simulator for every stage and says so; otherwise CI always starts a fresh one.
           reuseExistingServer: !process.env.CI || process.env.SIMULATOR_ALREADY_RUNNING === '1',

@@ -4,6 +4,7 @@ import { SEED_ENV, runSeed } from './data-builders.ts';
 import { PROJECT_ROOT, loadProfile, profilePathFromEnv } from './profile.ts';
 import { probeTarget } from './target-probe.ts';
 import { RUN_ENV } from './report-labels.ts';
+import { ensureSimSocialUrl } from './sim-social-url.ts';
 
 /**
  * Before any Playwright stage: the target must answer (else the run stops at once, naming the URL), and the
@@ -26,6 +27,8 @@ export default async function globalSetup(): Promise<void> {
   if (!probe.ok) {
     throw new Error(`target unreachable: ${profile.baseUrl} (profile "${profile.name}", ${probe.reason}); check the URL and that the server is up`);
   }
+  // Credential sources that call the simulator's fake test-account APIs find them through SIM_SOCIAL_URL.
+  await ensureSimSocialUrl(profile);
   const seed = runSeed();
   process.env[SEED_ENV] = String(seed);
   // stderr: stdout may be a machine-readable reporter (--reporter=json).

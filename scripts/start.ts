@@ -86,8 +86,9 @@ async function main(): Promise<void> {
   const simArgs = [
     ...(options.drift.simDefect ? ['--defect', options.drift.simDefect] : []),
     ...(options.drift.simLatencyMs !== undefined ? ['--latency', String(options.drift.simLatencyMs)] : []),
+    ...options.simCredentialArgs,
   ];
-  if (simArgs.length > 0 && profile.kind !== 'simulator') fail(`--sim-defect and --sim-latency change the embedded simulator; the target ${profile.name} is not the simulator`);
+  if (simArgs.length > 0 && profile.kind !== 'simulator') fail(`the --sim-* flags change the embedded simulator; the target ${profile.name} is not the simulator`);
   if (simArgs.length > 0) process.stdout.write(`Simulator variant: ${simArgs.join(' ')}\n`);
   if (profile.kind === 'simulator' && options.stages.some((s) => s !== 'load')) {
     try {
@@ -110,8 +111,9 @@ async function main(): Promise<void> {
     ...process.env,
     TARGET_PROFILE: profilePath,
     FAKER_SEED: seed,
-    // Tells the Playwright config to reuse the simulator started here instead of starting its own.
-    ...(simulator ? { SIMULATOR_ALREADY_RUNNING: '1' } : {}),
+    // Tells the Playwright config to reuse the simulator started here instead of starting its own; SIM_SOCIAL_URL
+    // tells credential sources where its fake networks' test-account APIs answer.
+    ...(simulator ? { SIMULATOR_ALREADY_RUNNING: '1', SIM_SOCIAL_URL: simulator.socialUrl } : {}),
   };
   const runEnvironment = {
     Target: profile.name,

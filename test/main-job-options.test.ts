@@ -28,6 +28,13 @@ describe('npm start options', () => {
     assert.throws(() => parseOptions(['--shard', '4/3'], {}, cwd), /--shard: expected i\/n/);
     assert.throws(() => parseOptions(['--colour'], {}, cwd), /Unknown option '--colour'/);
   });
+  it('--sim-social-token-ttl, --sim-epic-codes-single-use, --sim-facebook-test-users-paused pass to the simulator; none by default', () => {
+    assert.deepEqual(parseOptions([], {}, cwd).simCredentialArgs, []);
+    assert.deepEqual(parseOptions(['--sim-social-token-ttl', '20', '--sim-epic-codes-single-use', '--sim-facebook-test-users-paused'], {}, cwd).simCredentialArgs, [
+      '--social-token-ttl', '20', '--epic-codes-single-use', '--facebook-test-users-paused',
+    ]);
+    assert.throws(() => parseOptions(['--sim-social-token-ttl', '0'], {}, cwd), /--sim-social-token-ttl: expected seconds \(a number > 0\), got "0"/);
+  });
   it('--no-report and --load-scripts', () => {
     const o = parseOptions(['--no-report', '--load-scripts', 'smoke,throughput', '--shard', '2/3'], {}, cwd);
     assert.equal(o.report, false);

@@ -42,6 +42,9 @@ describe('main job simulator', () => {
       assert.deepEqual(moved.expectations, profile.expectations);
       const health = await fetch(`${new URL(sim.baseUrl).origin}/_sim/health`);
       assert.equal(health.status, 200);
+      // The stages get it as SIM_SOCIAL_URL: the fake networks' test-account APIs answer there.
+      assert.match(sim.socialUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.equal((await fetch(`${sim.socialUrl}/test-accounts/google`, { method: 'POST' })).status, 401);
     } finally {
       await sim.stop();
     }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DRIFT_ARG_OPTIONS, DRIFT_USAGE, driftFlags, takeCompare, type DriftFlags } from './drift-options.ts';
+import { SIM_CREDENTIAL_ARG_OPTIONS, SIM_CREDENTIAL_USAGE, simCredentialArgs } from './sim-credential-options.ts';
 
 /**
  * The main job's command line: `npm start -- [--target <profile.json>] [--only conformance,e2e,load]
@@ -29,6 +30,8 @@ export interface MainJobOptions {
   help: boolean;
   /** Drift: learn, baseline, compare, strictness, and the simulator variant to run against (scripts/main-job/drift-options.ts). */
   drift: DriftFlags;
+  /** Simulator flags for credentials that live as real ones do (scripts/main-job/sim-credential-options.ts). */
+  simCredentialArgs: string[];
 }
 
 export class OptionsError extends Error {
@@ -45,6 +48,7 @@ export const USAGE = `usage: npm start -- [options]
   --no-report               gather the stages' Allure results but do not build the report
   --require <stages>        the quality gate fails when one of these stages could not run (e.g. no k6 for load)
 ${DRIFT_USAGE}
+${SIM_CREDENTIAL_USAGE}
   -h, --help                this text`;
 
 function splitList(value: string, flag: string): string[] {
@@ -78,6 +82,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         require: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         ...DRIFT_ARG_OPTIONS,
+        ...SIM_CREDENTIAL_ARG_OPTIONS,
       },
       strict: true,
       allowPositionals: false,
@@ -113,5 +118,6 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     require: values.require !== undefined ? parseStageList(values.require, '--require') : [],
     help: values.help ?? false,
     drift: driftFlags(values, compare, cwd),
+    simCredentialArgs: simCredentialArgs(values),
   };
 }

@@ -14,6 +14,8 @@ import { PROJECT_ROOT, type TargetProfile } from '../../lib/profile.ts';
 
 export interface RunningSimulator {
   baseUrl: string;
+  /** Where the fake social networks and their test-account APIs answer (exported to the stages as SIM_SOCIAL_URL). */
+  socialUrl: string;
   /** The profile the stages must use: the original, or a copy with the port the simulator really got. */
   profilePath: string;
   logPath: string;
@@ -43,7 +45,7 @@ function profileWithBaseUrl(profile: TargetProfile, baseUrl: string, outDir: str
   return path;
 }
 
-/** `extraArgs`: more simulator flags (npm start's --sim-defect / --sim-latency). */
+/** `extraArgs`: more simulator flags (npm start's --sim-defect / --sim-latency / --sim-social-token-ttl ...). */
 export async function startSimulator(profile: TargetProfile, outDir: string, extraArgs: readonly string[] = []): Promise<RunningSimulator> {
   const wanted = Number(new URL(profile.baseUrl).port || 80);
   const port = (await isPortFree(wanted)) ? wanted : 0;
@@ -63,7 +65,8 @@ export async function startSimulator(profile: TargetProfile, outDir: string, ext
   });
   const baseUrl = apiUrl.replace(/\/+$/, '');
   const health = await fetch(`${new URL(baseUrl).origin}/_sim/health`).catch((e: Error) => e);
-  if (health instanceof Error || !health.ok) {
+  const socialUrl = health instanceof Error || !health.ok ? undefined : ((await health.json().catch(() => ({}))) as { social_url?: unknown }).social_url;
+  if (typeof socialUrl !== 'string') {
     child.kill('SIGTERM');
     throw new Error(`simulator at ${baseUrl} does not answer its health check (log: ${logPath})`);
   }
@@ -73,6 +76,7 @@ export async function startSimulator(profile: TargetProfile, outDir: string, ext
   const profilePath = baseUrl === profile.baseUrl ? profile.path : profileWithBaseUrl(profile, baseUrl, outDir);
   return {
     baseUrl,
+    socialUrl,
     profilePath: resolve(profilePath),
     logPath,
     stop: () =>
