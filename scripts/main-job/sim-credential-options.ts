@@ -7,9 +7,12 @@ import { OptionsError } from './options.ts';
  * credential sources. They pass through as --sim-defect and --sim-latency do.
  */
 
-export const SIM_CREDENTIAL_USAGE = `  --sim-social-token-ttl <s>  start the embedded simulator with social credentials that expire s seconds after issue
-  --sim-epic-codes-single-use  start the embedded simulator with Epic codes that work once and for 300 s
-  --sim-facebook-test-users-paused  start the embedded simulator with Facebook's test-user creation paused`;
+export const SIM_CREDENTIAL_USAGE = `  --sim-social-token-ttl <s>
+                            start the embedded simulator with social credentials that expire s seconds after issue
+  --sim-epic-codes-single-use
+                            start the embedded simulator with Epic codes that work once and for 300 s
+  --sim-facebook-test-users-paused
+                            start the embedded simulator with Facebook's test-user creation paused`;
 
 export const SIM_CREDENTIAL_ARG_OPTIONS = {
   'sim-social-token-ttl': { type: 'string' },
