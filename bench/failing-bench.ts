@@ -6,7 +6,8 @@ import { PROJECT_ROOT } from '../lib/profile.ts';
 import { countResults, type Counts } from '../reports/results.ts';
 import { DEFECTS } from '../sim/defects.ts';
 import { runPlaywright } from '../scripts/verify-harness/playwright-run.ts';
-import { freePort, writeProfile } from '../scripts/verify-harness/target-profiles.ts';
+import { freePort } from '../lib/listening.ts';
+import { writeProfile } from '../scripts/verify-harness/target-profiles.ts';
 
 /**
  * `npm run bench:failing [-- --rounds 2] [--workers 2] [--defect error-body-not-wrapped] [--files a.spec.ts,...]`: the conformance stage

@@ -106,7 +106,7 @@ const oauthQuery = (doc: 'oauthLogin' | 'crossAuth'): Parameter[] => {
   ];
 };
 
-/** The README's description of the code exchange (the four pages do not describe it). */
+/** The simulator page's description of the code exchange, docs/simulator.md (the four pages do not describe it). */
 const FLOW_EXCHANGE =
   '`POST /oauth2/token`, form-encoded, `grant_type=authorization_code` with `code`, `client_id`, `client_secret` and the same `redirect_uri` the code was issued for ... or `grant_type=refresh_token`';
 
@@ -200,7 +200,7 @@ export const ENDPOINTS: Record<EndpointId, Endpoint> = {
     successStatus: [200],
     documented: false,
     params: [
-      // Outside the four pages: RFC 6749 §4.1.3 and §6, as the README's "Calls the flows need" describes them.
+      // Outside the four pages: RFC 6749 §4.1.3 and §6, as docs/simulator.md's "Calls the flows need" describes them.
       p('flowSupport', 'grant_type', { in: 'form', type: 'string', required: true, enum: ['authorization_code', 'refresh_token'], says: { required: FLOW_EXCHANGE, enum: FLOW_EXCHANGE } }),
       p('flowSupport', 'client_id', { in: 'form', type: 'integer', required: true, says: { required: FLOW_EXCHANGE, type: { doc: 'oauthLogin', quote: '`client_id` (integer, required)' } } }),
       p('flowSupport', 'client_secret', { in: 'form', type: 'string', required: true, says: { required: FLOW_EXCHANGE } }),

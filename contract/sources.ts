@@ -28,7 +28,7 @@ export const DOCUMENTS = {
   },
   /** Not one of the four pages: calls the flows need, described by the OAuth 2.0 guide and RFC 6749. */
   flowSupport: {
-    file: 'README.md#calls-the-flows-need',
+    file: 'docs/simulator.md#calls-the-flows-need',
     title: 'Generate JWT (POST /oauth2/token) and Get user details (GET /users/me)',
     url: 'https://developers.xsolla.com/api/login/operation/generate-jwt/',
   },

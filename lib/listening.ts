@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 
 /**
  * Waits for a server started as a child process to print its ready line, `listening on <url>` (the line
@@ -23,6 +24,18 @@ export function waitForListening(child: ChildProcess, what: string, timeoutMs: n
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`${what} exited (code ${code}) before listening${detail()}`));
+    });
+  });
+}
+
+/** A port nothing listens on right now (the OS picks it; the server that is started next takes it a moment later). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
     });
   });
 }

@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../lib/profile.ts';
-import { parseStageList } from '../scripts/main-job/options.ts';
+import { parseStageList } from '../lib/stage-names.ts';
 import { evaluateGate, type GateVerdict } from './quality-gate.ts';
 import { REPORT_PATHS } from './report-config.ts';
 import { countResults, readResults, totalOf, writeEnvironment, type StoredResult } from './results.ts';

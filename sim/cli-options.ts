@@ -11,6 +11,7 @@ export const USAGE = `usage: npm run sim -- [options]
   --burst <n>             requests let through at once after a quiet spell: the bucket size, or the window's
                           quota (default: one second of --rate-limit)
   --limiter <kind>        ${LIMITER_KINDS.join('|')} (default ${DEFAULT_OPTIONS.limiter})
+  --list-limiters         print the limiters (one name and what it counts per line) and exit
   --defect <name>         start with one documented rule broken (see --list-defects)
   --list-defects          print the defect modes and exit
   --quirk <name[,name]>   start with conforming quirks a real server may have (repeatable; see --list-quirks)
@@ -40,7 +41,7 @@ function positiveNumber(flag: string, raw: string | undefined, allowZero = false
   return n;
 }
 
-export function parseSimArgs(argv: string[]): { options: Partial<SimOptions>; listDefects: boolean; listQuirks: boolean; help: boolean } {
+export function parseSimArgs(argv: string[]): { options: Partial<SimOptions>; listDefects: boolean; listLimiters: boolean; listQuirks: boolean; help: boolean } {
   let values;
   try {
     ({ values } = parseArgs({
@@ -54,6 +55,7 @@ export function parseSimArgs(argv: string[]): { options: Partial<SimOptions>; li
         limiter: { type: 'string' },
         defect: { type: 'string' },
         'list-defects': { type: 'boolean' },
+        'list-limiters': { type: 'boolean' },
         quirk: { type: 'string', multiple: true },
         'list-quirks': { type: 'boolean' },
         latency: { type: 'string' },
@@ -119,5 +121,5 @@ export function parseSimArgs(argv: string[]): { options: Partial<SimOptions>; li
   const maxBody = positiveNumber('max-body', values['max-body']);
   if (maxBody !== undefined) options.maxBodyBytes = maxBody;
   if (values['social-outage'] !== undefined) options.socialOutage = values['social-outage'].split(',').map((s) => s.trim()).filter(Boolean);
-  return { options, listDefects: values['list-defects'] === true, listQuirks: values['list-quirks'] === true, help: values.help === true };
+  return { options, listDefects: values['list-defects'] === true, listLimiters: values['list-limiters'] === true, listQuirks: values['list-quirks'] === true, help: values.help === true };
 }

@@ -1,6 +1,7 @@
 import { UsageError, USAGE, parseSimArgs } from './cli-options.ts';
 import { DEFECTS } from './defects.ts';
 import { QUIRKS } from './quirks.ts';
+import { LIMITER_DESCRIPTIONS, LIMITER_KINDS } from './rate-limiter.ts';
 import { startSimulator } from './server.ts';
 import { DEFAULT_PORT } from './seed.ts';
 
@@ -19,6 +20,11 @@ async function main(): Promise<void> {
   if (parsed.help) return void process.stdout.write(`${USAGE}\n`);
   if (parsed.listDefects) {
     for (const [name, defect] of Object.entries(DEFECTS).sort(([a], [b]) => a.localeCompare(b))) process.stdout.write(`${name.padEnd(34)} ${defect.description}\n`);
+    return;
+  }
+  // One limiter per line, its name first: the load stage reads the names from here (load/run/simulator-process.ts).
+  if (parsed.listLimiters) {
+    for (const name of LIMITER_KINDS) process.stdout.write(`${name.padEnd(16)} ${LIMITER_DESCRIPTIONS[name]}\n`);
     return;
   }
   if (parsed.listQuirks) {

@@ -26,6 +26,14 @@ export interface Limit {
 export const LIMITER_KINDS = ['token-bucket', 'fixed-window', 'sliding-window', 'gcra'] as const;
 export type LimiterKind = (typeof LIMITER_KINDS)[number];
 
+/** One line each for `npm run sim -- --list-limiters`, which is how the load stage learns the names. */
+export const LIMITER_DESCRIPTIONS: Record<LimiterKind, string> = {
+  'token-bucket': 'a bucket of --burst tokens refilled at --rate-limit per second; a request takes one',
+  'fixed-window': 'at most --burst requests per window of burst / rate seconds, windows aligned to the clock',
+  'sliding-window': 'at most --burst requests in any burst / rate seconds (a sliding log: no double burst at a window edge)',
+  gcra: 'generic cell rate algorithm: the token bucket\'s rate and burst, kept as one theoretical arrival time',
+};
+
 export function isLimiterKind(value: string): value is LimiterKind {
   return (LIMITER_KINDS as readonly string[]).includes(value);
 }

@@ -3,6 +3,8 @@ import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { parseSimArgs, UsageError } from '../sim/cli-options.ts';
 import { PROJECT_ROOT } from '../lib/profile.ts';
+import { simulatorLimiters } from '../load/run/simulator-process.ts';
+import { LIMITER_KINDS } from '../sim/rate-limiter.ts';
 
 test('flags become options; bad flags are refused with the flag named', () => {
   assert.deepEqual(parseSimArgs(['--port', '0', '--rate-limit', 'off']).options, { port: 0, rateLimit: null });
@@ -46,4 +48,9 @@ test('`npm run sim` prints the documented ready line and stops on SIGTERM', asyn
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   assert.equal(await exited, 0);
+});
+
+test('`npm run sim -- --list-limiters` lists every limiter, name first: what the load stage reads', () => {
+  assert.equal(parseSimArgs(['--list-limiters']).listLimiters, true);
+  assert.deepEqual(simulatorLimiters(), LIMITER_KINDS);
 });

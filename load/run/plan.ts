@@ -5,8 +5,7 @@ import type { TargetProfile } from '../../lib/profile.ts';
 import { LOAD_SCRIPTS, type LoadConfig, type LoadScriptName, type LoadSecrets } from '../lib/config.ts';
 import { rampPlan, searchPlan } from '../lib/onset.ts';
 import { assertTargetAllowed, boundedDuration, boundedRate, HARD_MAX_VUS, SafetyError } from '../lib/safety.ts';
-import { isLimiterKind, LIMITER_KINDS, type LimiterKind } from '../../sim/rate-limiter.ts';
-import { simulatorBurstFor, type SimulatorLimit } from './simulator-process.ts';
+import { simulatorBurstFor, simulatorLimiters, type SimulatorLimit } from './simulator-process.ts';
 
 /**
  * From `npm run load -- <script> ...` and the target profile to what the run will be: the config the script
@@ -22,7 +21,8 @@ export const USAGE = `usage: npm run load -- <${LOAD_SCRIPTS.join('|')}> [option
   --base-url <url>          an already running target instead of the profile's (a simulator profile then starts none)
   --burst <n>               ratelimit: the target's burst, when known (reported beside the measured one); for the
                             simulator this command starts: its burst (default: a tenth of a second of --rate)
-  --limiter <kind>          ratelimit, simulator this command starts: ${LIMITER_KINDS.join('|')} (default token-bucket)
+  --limiter <kind>          ratelimit, simulator this command starts: its limiter (npm run sim -- --list-limiters;
+                            default: the simulator's, a token bucket)
   --instances <n>           run n local k6 processes, each with its execution segment, and merge them into one result
   --tolerance <f>           ratelimit: relative tolerance of the measured limit (default 0.1)
   --max-vus <n>             most VUs the arrival-rate executors may start
@@ -41,7 +41,8 @@ export interface LoadArgs {
   burst?: number;
   tolerance?: number;
   maxVUs?: number;
-  limiter?: LimiterKind;
+  /** A limiter the simulator lists (`npm run sim -- --list-limiters`). */
+  limiter?: string;
   instances?: number;
   iOwnThisTarget: boolean;
   dashboard: boolean;
@@ -62,7 +63,8 @@ function num(flag: string, raw: string | undefined): number | undefined {
   return n;
 }
 
-export function parseLoadArgs(argv: string[]): LoadArgs {
+/** `limiters`: the names the simulator accepts for --limiter, asked of its command line only when --limiter is given. */
+export function parseLoadArgs(argv: string[], limiters: () => readonly string[] = simulatorLimiters): LoadArgs {
   let parsed;
   try {
     parsed = parseArgs({
@@ -95,7 +97,9 @@ export function parseLoadArgs(argv: string[]): LoadArgs {
   if (!(LOAD_SCRIPTS as readonly string[]).includes(script)) throw new UsageError(`unknown script "${positionals[0]}": one of ${LOAD_SCRIPTS.join(', ')}`);
   const tolerance = num('tolerance', values.tolerance);
   if (tolerance !== undefined && tolerance >= 1) throw new UsageError(`--tolerance: expected a fraction below 1 (e.g. 0.1), got ${tolerance}`);
-  if (values.limiter !== undefined && !isLimiterKind(values.limiter)) throw new UsageError(`--limiter: expected one of ${LIMITER_KINDS.join(', ')}, got "${values.limiter}"`);
+  if (values.limiter !== undefined && !limiters().includes(values.limiter)) {
+    throw new UsageError(`--limiter: expected one of ${limiters().join(', ')} (npm run sim -- --list-limiters), got "${values.limiter}"`);
+  }
   const instances = values.instances === undefined ? undefined : num('instances', values.instances)!;
   if (instances !== undefined && (!Number.isInteger(instances) || instances > MAX_LOCAL_INSTANCES)) throw new UsageError(`--instances: expected a whole number from 1 to ${MAX_LOCAL_INSTANCES}, got ${values.instances}`);
   if (instances !== undefined && values.archive !== undefined) throw new UsageError('--instances runs k6 here; an --archive runs elsewhere (k6-operator assigns the segments from parallelism)');
@@ -108,7 +112,7 @@ export function parseLoadArgs(argv: string[]): LoadArgs {
     ...(values.burst !== undefined ? { burst: Math.ceil(num('burst', values.burst)!) } : {}),
     ...(tolerance !== undefined ? { tolerance } : {}),
     ...(values['max-vus'] !== undefined ? { maxVUs: Math.ceil(num('max-vus', values['max-vus'])!) } : {}),
-    ...(values.limiter !== undefined ? { limiter: values.limiter as LimiterKind } : {}),
+    ...(values.limiter !== undefined ? { limiter: values.limiter } : {}),
     ...(instances !== undefined ? { instances } : {}),
     iOwnThisTarget: values['i-own-this-target'] === true,
     dashboard: values['no-dashboard'] !== true,

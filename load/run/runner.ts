@@ -4,13 +4,13 @@ import { join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { mintAccount } from '../../lib/credentials.ts';
 import { DEFAULT_PROFILE_PATH, loadProfile, PROJECT_ROOT, type TargetProfile } from '../../lib/profile.ts';
+import { freePort } from '../../lib/listening.ts';
 import { Redactor } from '../../lib/redact.ts';
 import { LOAD_CONFIG_ENV, LOAD_SECRETS_ENV, type LoadConfig } from '../lib/config.ts';
 import { mergeSummaries } from '../lib/merge-summaries.ts';
 import { summaryFileName } from '../lib/ratelimit-result.ts';
 import { thresholdResults, type K6Summary } from '../lib/summary.ts';
 import { convertSummary, defaultResultsDir } from '../report/summary-to-allure.ts';
-import { freePort } from '../../scripts/verify-harness/target-profiles.ts';
 import { findK6 } from './k6-binary.ts';
 import { planRun, resolveProfilePath, type LoadArgs } from './plan.ts';
 import { startSimulatorProcess, type SimulatorProcess } from './simulator-process.ts';
@@ -174,7 +174,7 @@ export async function runLoad(args: LoadArgs, options: RunOptions = {}): Promise
     if (plan.simulator) {
       sim = await startSimulatorProcess(plan.simulator);
       await warmUp(sim.url, profile);
-      const limit = plan.simulator.rateLimit === null ? 'no rate limit' : `${plan.simulator.limiter ?? 'token-bucket'} limit ${plan.simulator.rateLimit}/s, burst ${plan.simulator.burst}`;
+      const limit = plan.simulator.rateLimit === null ? 'no rate limit' : `${plan.simulator.limiter ?? 'default'} limiter, limit ${plan.simulator.rateLimit}/s, burst ${plan.simulator.burst}`;
       log(`load: started the embedded simulator at ${sim.url} (${limit})`);
     }
     const config: LoadConfig = { ...plan.config, target: { ...plan.config.target, baseUrl: sim ? sim.url : plan.config.target.baseUrl }, outDir, runId };

@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { waitForListening } from '../../lib/listening.ts';
 import { PROJECT_ROOT } from '../../lib/profile.ts';
-import type { LimiterKind } from '../../sim/rate-limiter.ts';
 
 /**
  * The embedded simulator as a child process on a free loopback port, with the rate limit a run needs. Started
@@ -19,8 +18,8 @@ export interface SimulatorLimit {
   /** Requests per second per project/client, or null for no limit. */
   rateLimit: number | null;
   burst?: number;
-  /** Which limiter counts (sim --limiter); the simulator's default is the token bucket. */
-  limiter?: LimiterKind;
+  /** Which limiter counts (sim --limiter: a name of `npm run sim -- --list-limiters`); else the simulator's default. */
+  limiter?: string;
 }
 
 /**
@@ -39,9 +38,31 @@ export function simulatorArgs(limit: SimulatorLimit): string[] {
   return args;
 }
 
+/** The simulator's command line, through tsx's CLI exactly as `npm run sim` runs it (its loader then reaches the simulator's worker threads too). */
+const simCommand = (args: string[]): [string, string[]] => [process.execPath, [join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'sim/main.ts', ...args]];
+
+let limiterNames: readonly string[] | undefined;
+
+/**
+ * The limiters the simulator offers, as its command line lists them (`npm run sim -- --list-limiters`: one per
+ * line, the name first). The load stage knows the simulator only as a process, like any target: the names come
+ * from there, not from the simulator's modules. Asked once per process.
+ */
+export function simulatorLimiters(): readonly string[] {
+  if (limiterNames) return limiterNames;
+  const [command, args] = simCommand(['--list-limiters']);
+  const listed = spawnSync(command, args, { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 60_000 });
+  const names = (listed.stdout ?? '').split('\n').map((line) => /^(\S+)/.exec(line)?.[1]).filter((name): name is string => name !== undefined);
+  if (listed.status !== 0 || names.length === 0) {
+    throw new Error(`npm run sim -- --list-limiters did not list the simulator's limiters (exit ${listed.status ?? listed.signal}): ${(listed.stderr ?? '').trim() || listed.error?.message || 'no output'}`);
+  }
+  limiterNames = names;
+  return names;
+}
+
 export async function startSimulatorProcess(limit: SimulatorLimit, timeoutMs = 60_000): Promise<SimulatorProcess> {
-  // Through tsx's CLI, exactly as `npm run sim` runs it (its loader then reaches the simulator's worker threads too).
-  const child: ChildProcess = spawn(process.execPath, [join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'sim/main.ts', ...simulatorArgs(limit)], {
+  const [command, args] = simCommand(simulatorArgs(limit));
+  const child: ChildProcess = spawn(command, args, {
     cwd: PROJECT_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { OptionsError } from './options.ts';
+import { OptionsError } from '../../lib/command-line.ts';
 
 /**
  * The main job's drift flags: --learn, --force, --baseline, --compare, --strict-drift, and --sim-defect /

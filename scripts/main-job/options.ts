@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { OptionsError, splitList } from '../../lib/command-line.ts';
+import { parseStageList, STAGE_NAMES, type StageName } from '../../lib/stage-names.ts';
 import { DRIFT_ARG_OPTIONS, DRIFT_USAGE, driftFlags, takeCompare, type DriftFlags } from './drift-options.ts';
 import { SIM_CREDENTIAL_ARG_OPTIONS, SIM_CREDENTIAL_USAGE, simCredentialArgs } from './sim-credential-options.ts';
 
@@ -10,8 +12,8 @@ import { SIM_CREDENTIAL_ARG_OPTIONS, SIM_CREDENTIAL_USAGE, simCredentialArgs } f
  * (the flag wins). Every mistake is named with the flag and the accepted values.
  */
 
-export const STAGE_NAMES = ['conformance', 'e2e', 'load'] as const;
-export type StageName = (typeof STAGE_NAMES)[number];
+/** What parseOptions throws on a mistake (lib/command-line.ts); its callers catch it from here. */
+export { OptionsError };
 
 export interface MainJobOptions {
   /** The profile file, absolute; undefined means the embedded simulator's. */
@@ -34,10 +36,6 @@ export interface MainJobOptions {
   simCredentialArgs: string[];
 }
 
-export class OptionsError extends Error {
-  override name = 'OptionsError';
-}
-
 export const USAGE = `usage: npm start -- [options]
 
   --target <profile.json>   the target profile (default: TARGET_PROFILE, else the embedded simulator)
@@ -50,20 +48,6 @@ export const USAGE = `usage: npm start -- [options]
 ${DRIFT_USAGE}
 ${SIM_CREDENTIAL_USAGE}
   -h, --help                this text`;
-
-function splitList(value: string, flag: string): string[] {
-  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
-  if (items.length === 0) throw new OptionsError(`${flag}: expected a comma-separated list, got "${value}"`);
-  return items;
-}
-
-/** A comma-separated list of stage names (--only, --require), in pipeline order whatever order they were named in. */
-export function parseStageList(value: string, flag: string): StageName[] {
-  const wanted = splitList(value, flag);
-  const unknown = wanted.filter((s) => !(STAGE_NAMES as readonly string[]).includes(s));
-  if (unknown.length > 0) throw new OptionsError(`${flag}: unknown stage "${unknown[0]}" (stages: ${STAGE_NAMES.join(', ')})`);
-  return STAGE_NAMES.filter((s) => wanted.includes(s));
-}
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): MainJobOptions {
   let parsed;

@@ -5,7 +5,7 @@ import { PROJECT_ROOT } from '../../lib/profile.ts';
 import { Redactor } from '../../lib/redact.ts';
 import { REPORT_PATHS } from '../../reports/report-config.ts';
 import { countResults, gatherResults, totalOf, writeStageResult, type Counts } from '../../reports/results.ts';
-import type { StageName } from './options.ts';
+import type { StageName } from '../../lib/stage-names.ts';
 import { STAGES, type StageContext } from './stages.ts';
 
 /**

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { findChromium } from '../../lib/chromium.ts';
 import { PROJECT_ROOT, isLoopback } from '../../lib/profile.ts';
 import { findK6, k6MissingReason } from '../../load/run/k6-binary.ts';
-import type { StageName } from './options.ts';
+import type { StageName } from '../../lib/stage-names.ts';
 
 /**
  * What each stage of the main job runs, and what stops it from running. A stage whose code is not in the

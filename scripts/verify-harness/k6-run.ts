@@ -5,7 +5,8 @@ import { waitForListening } from '../../lib/listening.ts';
 import { PROJECT_ROOT } from '../../lib/profile.ts';
 import { k6MissingReason } from '../../load/run/k6-binary.ts';
 import type { FailedCheck, RunOutcome } from './playwright-run.ts';
-import { freePort, writeProfile } from './target-profiles.ts';
+import { freePort } from '../../lib/listening.ts';
+import { writeProfile } from './target-profiles.ts';
 
 /**
  * The k6 rate-limit script (load/ratelimit.ts) as one more stage of the self-check, when k6 is present: a

@@ -1,5 +1,4 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { DEFAULT_PROFILE_PATH } from '../../lib/profile.ts';
@@ -10,18 +9,6 @@ import { expectationsWithQuirks, quirkNamed, redirectUrisWithQuirks, type Expect
  * moved to a port of the run's own, so several simulators (the good one and defect modes) run side by side.
  * Written as files because every stage reads its target from TARGET_PROFILE, exactly as for a real server.
  */
-
-/** A port nothing listens on right now (the OS picks it; the simulator takes it a moment later). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 export type ProfileDocument = Record<string, unknown> & { baseUrl: string; expectations: string; timeouts?: Record<string, number> };
 

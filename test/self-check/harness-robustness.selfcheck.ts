@@ -6,7 +6,8 @@ import { describe, test } from 'node:test';
 import { PROJECT_ROOT } from '../../lib/profile.ts';
 import { categoryOf, CATEGORY_NAMES } from '../../reports/categories.ts';
 import { runPlaywright } from '../../scripts/verify-harness/playwright-run.ts';
-import { freePort, simulatorProfileDocument, writeProfile, type ProfileDocument } from '../../scripts/verify-harness/target-profiles.ts';
+import { freePort } from '../../lib/listening.ts';
+import { simulatorProfileDocument, writeProfile, type ProfileDocument } from '../../scripts/verify-harness/target-profiles.ts';
 
 /**
  * The harness against a bad target or a bad profile: an unreachable target fails the run within 10 s with a

@@ -10,7 +10,8 @@ import { buildRecord, recordPathFor, writeRecord } from '../../lib/drift/record.
 import { writeLearnedFile } from '../../lib/drift/learn.ts';
 import { SOCIAL_PROVIDERS } from '../../contract/index.ts';
 import { runPlaywright } from '../../scripts/verify-harness/playwright-run.ts';
-import { freePort, simulatorProfileDocument, writeProfile } from '../../scripts/verify-harness/target-profiles.ts';
+import { freePort } from '../../lib/listening.ts';
+import { simulatorProfileDocument, writeProfile } from '../../scripts/verify-harness/target-profiles.ts';
 import { scanForCanaries } from './canary-scan.ts';
 
 /**
