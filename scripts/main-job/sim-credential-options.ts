@@ -1,4 +1,4 @@
-import { OptionsError } from './options.ts';
+import { OptionsError } from '../../lib/command-line.ts';
 
 /**
  * The main job's flags that make the embedded simulator's credentials live as real ones do (sim/social/
