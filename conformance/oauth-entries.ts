@@ -31,14 +31,14 @@ export function entries(profile: TargetProfile, api: ApiClient, accounts: Accoun
     oauthLogin: {
       endpoint: 'oauthLogin',
       story: social,
-      call: (query) => api.call('oauthLogin', { provider: social, query, json: socialBody(accounts.social(social)) }),
+      call: async (query) => api.call('oauthLogin', { provider: social, query, json: socialBody(await accounts.social(social)) }),
     },
     crossAuth: {
       endpoint: 'crossAuth',
       story: platform,
-      call: (query) => {
+      call: async (query) => {
         const pairs = Array.isArray(query) ? query : Object.entries(query as OAuthQuery).filter((e): e is [string, string] => e[1] !== undefined);
-        return api.call('crossAuth', { provider: platform, query: [...pairs, ...Object.entries(platformQuery(accounts.platform(platform))), ['is_redirect', 'false']] });
+        return api.call('crossAuth', { provider: platform, query: [...pairs, ...Object.entries(platformQuery(await accounts.platform(platform))), ['is_redirect', 'false']] });
       },
     },
   };
