@@ -43,3 +43,8 @@ export function profileAccount(profile: TargetProfile, provider: string, index =
 export function accountFor(profile: TargetProfile, provider: string, index = 0): Account | undefined {
   return mintAccount(profile, provider) ?? profileAccount(profile, provider, index);
 }
+
+/** Whether tests can get an account of `provider`: minted, listed, or printed by a credential source at run time. */
+export function hasAccounts(profile: TargetProfile, provider: string): boolean {
+  return canMint(profile, provider) || (profile.credentials[provider]?.length ?? 0) > 0 || profile.sources.credentials[provider] !== undefined;
+}
