@@ -6,6 +6,7 @@ import { PROJECT_ROOT } from '../../lib/profile.ts';
 import { CREDENTIALS_REFUSED_TAG } from '../../lib/report-labels.ts';
 import { runPlaywright, type JsonReport, type JsonSuite } from '../../scripts/verify-harness/playwright-run.ts';
 import { freePort, writeProfile } from '../../scripts/verify-harness/target-profiles.ts';
+import { startSimulator } from '../../sim/server.ts';
 
 /**
  * Credential sources through Playwright against the simulator: a profile whose facebook accounts come from a `once`
@@ -137,4 +138,55 @@ test('broken credential sources: only their providers\' tests are skipped, with 
     }
   });
   assert.deepEqual(leaks, []);
+});
+
+/** A run against a simulator started here, with the profile `change` makes of the simulator's. */
+async function runAgainst(name: string, change: (doc: Record<string, unknown>) => void, env: Record<string, string>) {
+  const sim = await startSimulator({ port: 0 });
+  try {
+    const dir = join(OUT, name);
+    const profile = writeProfile(dir, sim.port, change);
+    const resultsDir = join(dir, 'allure-results');
+    const outcome = await runPlaywright({
+      project: 'conformance', outDir: dir, files: ['conformance/jwt-login.spec.ts'], grep: 'facebook|google', workers: 2, timeoutMs: 5 * 60_000,
+      env: { TARGET_PROFILE: profile, ALLURE_RESULTS_DIR: resultsDir, E2E_CLIENT_APP: 'off', SIMULATOR_ALREADY_RUNNING: '1', ...env },
+    });
+    return { outcome, tests: outcomes(join(dir, 'report.json')), log: readFileSync(outcome.logPath, 'utf8'), results: credentialResults(resultsDir) };
+  } finally {
+    await sim.close();
+  }
+}
+
+/** A profile with facebook's account a token the simulator's network refuses (an expired one, as far as it knows). */
+const expiredFacebook = (kind: 'remote' | 'simulator') => (doc: Record<string, unknown>): void => {
+  doc.kind = kind;
+  const templates = doc.credentialTemplates as Record<string, unknown>;
+  if (kind === 'remote') doc.credentialTemplates = {};
+  else delete templates.facebook;
+  (doc.credentials as Record<string, unknown>).facebook = [{ accessToken: { env: 'SELFCHECK_FB_TOKEN_1' } }];
+};
+
+test('an account the network refuses before the suites: its provider\'s tests skipped, one broken "Credentials refused" result naming its variable', { timeout: 6 * 60_000 }, async () => {
+  const { outcome, tests, results } = await runAgainst('refused', expiredFacebook('remote'), { SELFCHECK_FB_TOKEN_1: 'expired-facebook-token-0001' });
+  process.stdout.write(`refused account: exit ${outcome.exitCode}, ${outcome.passed} passed, ${outcome.failed.length} failed, ${outcome.skipped} skipped\n`);
+  assert.equal(outcome.failed.length, 0, `failed: ${outcome.failed.map((f) => `${f.title}: ${f.reason}`).join('\n')}`);
+  const facebook = ofProvider(tests, 'facebook');
+  assert.ok(facebook.length > 0);
+  for (const t of facebook) {
+    assert.equal(t.status, 'skipped', t.title);
+    assert.match(t.skipReasons.join(' '), /^facebook: the account from SELFCHECK_FB_TOKEN_1 was refused \(4\d\d( \d{3}-\d{3})?\): renew it, or the server refuses valid credentials$/);
+  }
+  assert.ok(ofProvider(tests, 'google').some((t) => t.status === 'expected'), 'google\'s account signs in: its tests ran');
+  assert.equal(results.length, 1);
+  assert.equal(results[0]!.status, 'broken');
+  assert.match(results[0]!.message, /^facebook: the account from SELFCHECK_FB_TOKEN_1 was refused \(4\d\d( \d{3}-\d{3})?\): renew it, or the server refuses valid credentials$/);
+});
+
+test('on the simulator a refused account skips nothing: the server refusing valid credentials fails its tests', { timeout: 6 * 60_000 }, async () => {
+  const { outcome, tests, log, results } = await runAgainst('refused-on-simulator', expiredFacebook('simulator'), { SELFCHECK_FB_TOKEN_1: 'expired-facebook-token-0002' });
+  process.stdout.write(`refused on the simulator: exit ${outcome.exitCode}, ${outcome.passed} passed, ${outcome.failed.length} failed, ${outcome.skipped} skipped\n`);
+  assert.ok(outcome.failed.some((f) => f.title.includes('facebook')), 'the facebook sign-in test failed');
+  assert.equal(ofProvider(tests, 'facebook').filter((t) => t.status === 'skipped').length, 0);
+  assert.deepEqual(results, [], 'no "Credentials refused" result: the defect is reported by its tests');
+  assert.match(log, /credential check: facebook: the account from SELFCHECK_FB_TOKEN_1 was refused .* its tests run and report the defect/);
 });
