@@ -45,7 +45,7 @@ for (const platform of CROSS_AUTH_PLATFORMS) {
       test(`${c.title}: 302 with Location carrying the code and the state; not followed`, async ({ api, accounts, data, report }) => {
         await report.describe({ endpoint, feature: 'is_redirect', story: platform, source: IS_REDIRECT_RULE, covers: [...platformCovers(platform), 'query.is_redirect'], severity: 'critical' });
         const state = data.validState();
-        const x = await crossAuth(api, platform, accounts.platform(platform), { ...baseQuery(client, state), is_redirect: c.value });
+        const x = await crossAuth(api, platform, await accounts.platform(platform), { ...baseQuery(client, state), is_redirect: c.value });
         await expect(x).toHaveStatus(302);
         await expect(x).toHaveLoginUrlWith({ redirectUri, state });
       });
@@ -54,7 +54,7 @@ for (const platform of CROSS_AUTH_PLATFORMS) {
     test('is_redirect=false: 200 {login_url} carrying the code and the state', async ({ api, accounts, data, report }) => {
       await report.describe({ endpoint, feature: 'is_redirect', story: platform, source: IS_REDIRECT_RULE, covers: [...platformCovers(platform), 'query.is_redirect'], severity: 'critical' });
       const state = data.validState();
-      const x = await crossAuth(api, platform, accounts.platform(platform), { ...baseQuery(client, state), is_redirect: 'false' });
+      const x = await crossAuth(api, platform, await accounts.platform(platform), { ...baseQuery(client, state), is_redirect: 'false' });
       await expect(x).toHaveStatus(200);
       await expect(x).toHaveLoginUrlWith({ redirectUri, state });
     });
@@ -62,7 +62,7 @@ for (const platform of CROSS_AUTH_PLATFORMS) {
     test('the code from Location exchanges for a JWT of the project; audience becomes aud', async ({ api, accounts, data, report }) => {
       await report.describe({ endpoint, feature: 'audience is passed into aud', story: platform, source: AUDIENCE_RULE, covers: [...platformCovers(platform), 'query.audience'] });
       const audience = `https://${data.faker.internet.domainWord()}.game.example/${data.faker.string.alphanumeric(6)}`;
-      const x = await crossAuth(api, platform, accounts.platform(platform), { ...baseQuery(client, data.validState()), audience });
+      const x = await crossAuth(api, platform, await accounts.platform(platform), { ...baseQuery(client, data.validState()), audience });
       await expect(x).toHaveStatus(302);
       const token = await exchangeCode(api, client, codeFrom(x), redirectUri);
       await expect(token).toHaveStatus(200);
@@ -104,7 +104,7 @@ for (const platform of CROSS_AUTH_PLATFORMS) {
     for (const name of CROSS_AUTH_REQUIRED[platform]) {
       test(`without ${name} is refused`, async ({ api, accounts, data, report }) => {
         await report.describe({ endpoint, feature: `${name} required for ${platform}`, story: platform, source: src(name), covers: [`query.${name}`], expectation: true, severity: 'critical' });
-        const query: OAuthQuery = { ...platformQuery(accounts.platform(platform)), ...baseQuery(client, data.validState()), is_redirect: 'false' };
+        const query: OAuthQuery = { ...platformQuery(await accounts.platform(platform)), ...baseQuery(client, data.validState()), is_redirect: 'false' };
         delete query[name];
         const x = await api.call(endpoint, { provider: platform, query });
         await expect(x).toBeRejected(`${platform} needs ${name}`);
@@ -119,7 +119,7 @@ for (const platform of CROSS_AUTH_PLATFORMS) {
       });
       // The page calls neither parameter required and does not say which platform sends which, so both go: what
       // is left (steam's app_id, a deployment_id) proves no user. Which 4xx is the target's expectations file's.
-      const query: OAuthQuery = { ...platformQuery(accounts.platform(platform)), ...baseQuery(client, data.validState()), is_redirect: 'false' };
+      const query: OAuthQuery = { ...platformQuery(await accounts.platform(platform)), ...baseQuery(client, data.validState()), is_redirect: 'false' };
       delete query.session_ticket;
       delete query.code;
       const x = await api.call(endpoint, { provider: platform, query });
@@ -131,7 +131,7 @@ for (const platform of CROSS_AUTH_PLATFORMS) {
       for (const ticket of ['not base64!', 'ab-_cd-_', 'c2ltLXN0ZWFt=x']) {
         test(`session_ticket ${JSON.stringify(ticket)} (not standard Base64) is refused`, async ({ api, accounts, data, report }) => {
           await report.describe({ endpoint, feature: 'session_ticket is Base64', story: platform, source: SESSION_TICKET_RULE, covers: ['query.session_ticket'], expectation: true });
-          const x = await crossAuth(api, platform, accounts.platform(platform), { ...baseQuery(client, data.validState()), session_ticket: ticket, is_redirect: 'false' });
+          const x = await crossAuth(api, platform, await accounts.platform(platform), { ...baseQuery(client, data.validState()), session_ticket: ticket, is_redirect: 'false' });
           await expect(x).toBeRejected('"encoded according to the Base64 standard"');
           await expect(x).toMatchExpectation('invalidParameter');
         });
@@ -144,7 +144,7 @@ test.describe('cross_auth: platform and flags', () => {
   for (const unknown of ['playstation', 'facebook', 'not-a-platform']) {
     test(`unknown platform ${JSON.stringify(unknown)} is refused`, async ({ api, accounts, data, report }) => {
       await report.describe({ endpoint, feature: 'the platform is steam, xbox or epicgames', story: 'any', source: CROSS_AUTH_PLATFORM_SOURCE, covers: ['path.oauth2_cross_social_provider_name'], expectation: true, severity: 'critical' });
-      const x = await crossAuth(api, unknown, accounts.platform('steam'), { ...baseQuery(client, data.validState()), is_redirect: 'false' });
+      const x = await crossAuth(api, unknown, await accounts.platform('steam'), { ...baseQuery(client, data.validState()), is_redirect: 'false' });
       await expect(x).toBeRejected(`${unknown} is not a documented platform`);
       await expect(x).toMatchExpectation('unknownProvider');
     });
@@ -153,7 +153,7 @@ test.describe('cross_auth: platform and flags', () => {
   for (const flag of ['is_redirect', 'no_user_creation'] as const) {
     test(`${flag} that is not a boolean is refused`, async ({ api, accounts, data, report }) => {
       await report.describe({ endpoint, feature: `${flag} is a boolean`, story: 'steam', source: flag === 'is_redirect' ? IS_REDIRECT_RULE : NO_USER_CREATION_RULE, covers: [`query.${flag}`], expectation: true });
-      const x = await crossAuth(api, 'steam', accounts.platform('steam'), { ...baseQuery(client, data.validState()), [flag]: 'maybe' });
+      const x = await crossAuth(api, 'steam', await accounts.platform('steam'), { ...baseQuery(client, data.validState()), [flag]: 'maybe' });
       await expect(x).toBeRejected(`${flag} is typed boolean`);
       await expect(x).toMatchExpectation('invalidParameter');
     });

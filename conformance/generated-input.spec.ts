@@ -101,7 +101,7 @@ for (const endpoint of DOCUMENTED_ENDPOINTS) {
 
         for (const value of values) {
           await test.step(`${p.name} = ${JSON.stringify(value).slice(0, 80)}`, async () => {
-            const options = requestWith(endpoint.id, p, provider, value, accounts, data.validState());
+            const options = await requestWith(endpoint.id, p, provider, value, accounts, data.validState());
             const x = await api.call(endpoint.id, options);
             const state = (options.query as Record<string, string | undefined>)?.state;
             if (rule.policy === 'reject') {
@@ -125,14 +125,14 @@ for (const endpoint of DOCUMENTED_ENDPOINTS) {
 }
 
 /** A valid request for the endpoint with one parameter replaced by `value`. */
-function requestWith(endpoint: EndpointId, p: Parameter, provider: string, value: unknown, accounts: import('../lib/accounts.ts').Accounts, state: string): CallOptions {
+async function requestWith(endpoint: EndpointId, p: Parameter, provider: string, value: unknown, accounts: import('../lib/accounts.ts').Accounts, state: string): Promise<CallOptions> {
   let path = provider;
   let query: Record<string, string | undefined>;
   let json: Record<string, unknown> | undefined;
   if (endpoint === 'crossAuth') {
-    query = { ...platformQuery(accounts.platform(provider as 'steam')), ...baseQuery(client, state), is_redirect: 'false' };
+    query = { ...platformQuery(await accounts.platform(provider as 'steam')), ...baseQuery(client, state), is_redirect: 'false' };
   } else {
-    json = { ...socialBody(accounts.social(provider)) };
+    json = { ...socialBody(await accounts.social(provider)) };
     query = endpoint === 'jwtLogin' ? { projectId: profile.projectId } : baseQuery(client, state);
   }
   if (p.in === 'path') path = String(value);

@@ -1,4 +1,5 @@
 import { isPlatform, platformQuery, socialBody, type Accounts } from '../lib/accounts.ts';
+import { hasAccounts } from '../lib/credentials.ts';
 import type { ApiClient, Query } from '../lib/api-client.ts';
 import type { Exchange } from '../lib/exchange.ts';
 import type { OAuthClient, TargetProfile } from '../lib/profile.ts';
@@ -26,19 +27,19 @@ export function baseQuery(client: OAuthClient, state: string, redirectUri: strin
 export function entries(profile: TargetProfile, api: ApiClient, accounts: Accounts): { oauthLogin: OAuthEntry; crossAuth: OAuthEntry } {
   const social = profile.defaultProvider ?? profile.providers.find((p) => !isPlatform(p)) ?? 'facebook';
   const platform: CrossAuthPlatform =
-    CROSS_AUTH_PLATFORMS.find((p) => profile.credentialTemplates[p] !== undefined || (profile.credentials[p]?.length ?? 0) > 0) ?? 'steam';
+    CROSS_AUTH_PLATFORMS.find((p) => hasAccounts(profile, p)) ?? 'steam';
   return {
     oauthLogin: {
       endpoint: 'oauthLogin',
       story: social,
-      call: (query) => api.call('oauthLogin', { provider: social, query, json: socialBody(accounts.social(social)) }),
+      call: async (query) => api.call('oauthLogin', { provider: social, query, json: socialBody(await accounts.social(social)) }),
     },
     crossAuth: {
       endpoint: 'crossAuth',
       story: platform,
-      call: (query) => {
+      call: async (query) => {
         const pairs = Array.isArray(query) ? query : Object.entries(query as OAuthQuery).filter((e): e is [string, string] => e[1] !== undefined);
-        return api.call('crossAuth', { provider: platform, query: [...pairs, ...Object.entries(platformQuery(accounts.platform(platform))), ['is_redirect', 'false']] });
+        return api.call('crossAuth', { provider: platform, query: [...pairs, ...Object.entries(platformQuery(await accounts.platform(platform))), ['is_redirect', 'false']] });
       },
     },
   };

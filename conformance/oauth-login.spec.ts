@@ -28,7 +28,7 @@ test.describe('[OAuth 2.0] login_with_token: sign-in per provider', () => {
         endpoint, feature: 'login_url with code and state; the code gives the JWT', story: provider, source: PROVIDER_LIST_SOURCES.full, severity: 'critical',
         covers: ['path.provider_name', 'query.client_id', 'query.response_type', 'query.state', 'body.access_token', ...extras.map((e) => `body.${e}`)],
       });
-      const account = accounts.social(provider);
+      const account = await accounts.social(provider);
       const subs: unknown[] = [];
       for (let round = 0; round < 2; round++) {
         const state = data.validState();
@@ -50,7 +50,7 @@ test.describe('[OAuth 2.0] login_with_token: request body', () => {
     for (const extra of SOCIAL_REQUIRED_EXTRAS[provider as SocialProvider] ?? []) {
       test(`${provider} without ${extra} is refused`, async ({ api, accounts, data, report }) => {
         await report.describe({ endpoint, feature: `${extra} required for ${provider}`, story: provider, source: src(extra), covers: [`body.${extra}`], expectation: true });
-        const body: Record<string, unknown> = { ...socialBody(accounts.social(provider)) };
+        const body: Record<string, unknown> = { ...socialBody(await accounts.social(provider)) };
         delete body[extra];
         const x = await api.call(endpoint, { provider, query: baseQuery(client, data.validState()), json: body });
         await expect(x).toBeRejected(`${extra} is required for ${provider}`);
@@ -67,7 +67,7 @@ test.describe('[OAuth 2.0] login_with_token: request body', () => {
   for (const c of accessTokens) {
     test(`access_token ${c.title} is refused`, async ({ api, accounts, data, report }) => {
       await report.describe({ endpoint, feature: 'access_token is a required string', story: 'any', source: src('access_token'), covers: ['body.access_token'], expectation: true, severity: 'critical' });
-      const { provider, account } = accounts.anySocial();
+      const { provider, account } = await accounts.anySocial();
       const body: Record<string, unknown> = { ...socialBody(account), access_token: c.value };
       if (c.value === undefined) delete body.access_token;
       const x = await api.call(endpoint, { provider, query: baseQuery(client, data.validState()), json: body });
@@ -78,7 +78,7 @@ test.describe('[OAuth 2.0] login_with_token: request body', () => {
 
   test('a token the social network rejects is refused', async ({ api, accounts, data, report }) => {
     await report.describe({ endpoint, feature: 'the social network decides', story: 'any', source: src('access_token'), covers: ['body.access_token'], expectation: true });
-    const { provider, account } = accounts.anySocial();
+    const { provider, account } = await accounts.anySocial();
     const x = await api.call(endpoint, { provider, query: baseQuery(client, data.validState()), json: { ...socialBody(account), access_token: accounts.rejectedToken() } });
     await expect(x).toBeRejected('the social network did not accept the token');
     await expect(x).toMatchExpectation('socialTokenRejected');
@@ -88,7 +88,7 @@ test.describe('[OAuth 2.0] login_with_token: request body', () => {
   for (const body of MALFORMED_JSON_BODIES) {
     test(`a malformed JSON body (${body.title}) is refused, never a 5xx`, async ({ api, accounts, data, report }) => {
       await report.describe({ endpoint, feature: 'the body is application/json', story: 'any', source: ERROR_BODY_SOURCE, covers: ['body.access_token'], expectation: true });
-      const { provider } = accounts.anySocial();
+      const { provider } = await accounts.anySocial();
       const x = await api.call(endpoint, { provider, query: baseQuery(client, data.validState()), raw: body.bytes, contentType: body.contentType });
       await expect(x).toBeRejected('the body is not JSON');
       await expect(x).toMatchExpectation('malformedBody');
@@ -97,7 +97,7 @@ test.describe('[OAuth 2.0] login_with_token: request body', () => {
 
   test('an unknown provider is refused', async ({ api, accounts, data, report }) => {
     await report.describe({ endpoint, feature: 'provider_name is one of the documented networks', story: 'any', source: PROVIDER_LIST_SOURCES.full, covers: ['path.provider_name'], expectation: true, severity: 'critical' });
-    const { account } = accounts.anySocial();
+    const { account } = await accounts.anySocial();
     const x = await api.call(endpoint, { provider: 'myspace', query: baseQuery(client, data.validState()), json: socialBody(account) });
     await expect(x).toBeRejected('myspace is not a documented provider');
     await expect(x).toMatchExpectation('unknownProvider');

@@ -43,16 +43,16 @@ for (const t of targets) {
     test.setTimeout(60_000);
     const burst = limit.burst ?? Math.ceil(perSecond);
     const client = limit.client;
-    const send = (): Promise<Exchange> => {
+    const send = async (): Promise<Exchange> => {
       if (t.endpoint === 'jwtLogin') {
-        const { provider, account } = accounts.anySocial();
+        const { provider, account } = await accounts.anySocial();
         return api.call('jwtLogin', { provider, query: { projectId: limit.projectId }, json: socialBody(account) });
       }
       if (t.endpoint === 'oauthLogin') {
-        const { provider, account } = accounts.anySocial();
+        const { provider, account } = await accounts.anySocial();
         return api.call('oauthLogin', { provider, query: baseQuery(client, data.validState()), json: socialBody(account) });
       }
-      return api.call('crossAuth', { provider: 'steam', query: { ...baseQuery(client, data.validState()), ...platformQuery(accounts.platform('steam')), is_redirect: 'false' } });
+      return api.call('crossAuth', { provider: 'steam', query: { ...baseQuery(client, data.validState()), ...platformQuery(await accounts.platform('steam')), is_redirect: 'false' } });
     };
 
     await withFileLock(`ratelimit ${profile.baseUrl} ${limit.projectId} ${client.clientId}`, async () => {

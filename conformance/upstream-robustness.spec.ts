@@ -25,7 +25,7 @@ test.describe('a social network that is down or too slow', () => {
       test(`${endpointId}: a network that is ${u.title} is answered inside the documented statuses, never a 5xx`, async ({ api, accounts, data, report }) => {
         await report.describe({ endpoint: endpointId, feature: 'upstream failures stay documented', story: 'any', source: param(endpointId, 'access_token').source, covers: ['body.access_token'], expectation: true });
         test.skip(profile.kind !== 'simulator', `target "${profile.name}" has no test social network that can be made to fail`);
-        const { provider } = accounts.anySocial();
+        const { provider } = await accounts.anySocial();
         const account = mintAccount(profile, provider, `${u.id}${data.faker.string.alphanumeric(10)}`) as SocialAccount;
         const query = endpointId === 'jwtLogin' ? { projectId: profile.projectId } : baseQuery(client, data.validState());
         const x = await api.call(endpointId, { provider, query, json: socialBody(account) });

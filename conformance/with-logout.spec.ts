@@ -39,7 +39,7 @@ for (const c of keeping) {
   test(`with_logout ${c.title}: earlier tokens stay active, and so does the new one`, async ({ api, accounts, report }) => {
     await report.describe({ endpoint, feature: 'with_logout', story: 'any', source: WITH_LOGOUT_RULE, covers: ['query.with_logout'], severity: 'critical' });
     // Keeping tokens signs nobody out, so the shared account of a real target will do (no test signs that one out).
-    const { provider, account } = accounts.anySocial();
+    const { provider, account } = await accounts.anySocial();
     const first = await signIn(api, provider, account);
     const second = await signIn(api, provider, account);
     const third = await signIn(api, provider, account, c.value);
@@ -51,7 +51,7 @@ for (const c of keeping) {
 
 test('with_logout "1": earlier tokens are deactivated, the new one is active', async ({ api, accounts, report }) => {
   await report.describe({ endpoint, feature: 'with_logout', story: 'any', source: WITH_LOGOUT_RULE, covers: ['query.with_logout'], severity: 'critical' });
-  const { provider } = accounts.anySocial();
+  const { provider } = await accounts.anySocial();
   const account = await accounts.ownSocial(provider);
   const first = await signIn(api, provider, account);
   const second = await signIn(api, provider, account, '0');
@@ -71,7 +71,7 @@ test('with_logout "1" signs out only that user: another user of the same provide
   await report.describe({ endpoint, feature: 'with_logout', story: 'any', source: WITH_LOGOUT_RULE, covers: ['query.with_logout'] });
   // The other user is the shared account (never signed out by any test); mine is one only this test holds. On a
   // real target that needs two accounts of the provider and intrusive.logoutSharedAccounts (else ownSocial skips).
-  const { provider, account: other } = accounts.anySocial();
+  const { provider, account: other } = await accounts.anySocial();
   const mine = await accounts.ownSocial(provider);
   expect(mine.accessToken, 'two different users').not.toBe(other.accessToken);
   const otherToken = await signIn(api, provider, other);
@@ -83,7 +83,7 @@ test('with_logout "1" signs out only that user: another user of the same provide
 for (const value of ['2', 'true', 'yes', '-1', 'logout']) {
   test(`with_logout ${JSON.stringify(value)} (not 0 or 1) is refused`, async ({ api, accounts, report }) => {
     await report.describe({ endpoint, feature: 'with_logout', story: 'any', source: WITH_LOGOUT_RULE, covers: ['query.with_logout'], expectation: true });
-    const { provider, account } = accounts.anySocial();
+    const { provider, account } = await accounts.anySocial();
     const x = await api.call(endpoint, { provider, query: { projectId: profile.projectId, with_logout: value }, json: socialBody(account) });
     await expect(x).toBeRejected('with_logout "Can have the following values: 1 ... 0"');
     await expect(x).toMatchExpectation('invalidParameter');

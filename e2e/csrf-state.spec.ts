@@ -22,7 +22,7 @@ test.describe('CSRF: the game page refuses a callback whose state it did not sen
     await describeFlow({ endpoint: 'oauthLogin', feature: 'state mitigates CSRF: a callback with another state is refused', story: PROVIDER, source: STATE_RULE, severity: 'critical' });
     const traffic = watchBrowserTraffic(context);
     const provider = profile.providers.includes(PROVIDER) ? PROVIDER : profile.providers[0]!;
-    await openLoginPage(page, clientApp, provider, account(provider));
+    await openLoginPage(page, clientApp, provider, await account(provider));
 
     let original = '';
     // In-the-middle tampering: Login's answer reaches the page with the state in login_url changed.
@@ -53,7 +53,7 @@ test.describe('CSRF: the game page refuses a callback whose state it did not sen
     const client = profile.oauth[clientApp.client];
 
     // The attacker signs in with their own account, outside the victim's browser, and keeps the login_url.
-    const attacker = account(provider);
+    const attacker = await account(provider);
     const attackerState = `attacker-${Date.now()}`;
     const query = new URLSearchParams({ client_id: String(client.clientId), response_type: 'code', state: attackerState, redirect_uri: clientApp.callbackUri });
     const answer = await fetch(`${profile.baseUrl}/oauth2/social/${provider}/login_with_token?${query}`, {
@@ -69,7 +69,7 @@ test.describe('CSRF: the game page refuses a callback whose state it did not sen
 
     // The victim has a sign-in of their own pending (its state stored), and the request never completes.
     const traffic = watchBrowserTraffic(context);
-    await openLoginPage(page, clientApp, provider, account(provider));
+    await openLoginPage(page, clientApp, provider, await account(provider));
     await page.route((url) => url.pathname.endsWith('/login_with_token'), (route) => route.abort());
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page.locator('#error')).toContainText('could not be reached');

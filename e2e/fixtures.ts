@@ -1,11 +1,12 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import * as allure from 'allure-js-commons';
 import { findChromium } from '../lib/chromium.ts';
-import { leaseLogoutAccount } from '../lib/accounts.ts';
-import { accountFor, mintAccount } from '../lib/credentials.ts';
-import { loadProfile, profilePathFromEnv, type Account, type TargetProfile } from '../lib/profile.ts';
+import { Accounts } from '../lib/accounts.ts';
+import { prepareCredentials } from '../lib/credential-sources.ts';
+import { targetProfile } from '../lib/fixtures.ts';
+import { type Account, type TargetProfile } from '../lib/profile.ts';
 import { Redactor } from '../lib/redact.ts';
-import { DOCUMENTS, ENDPOINTS, type EndpointId, type Source } from '../contract/index.ts';
+import { DOCUMENTS, ENDPOINTS, isCrossAuthPlatform, type EndpointId, type Source } from '../contract/index.ts';
 import { planClientApp, type ClientAppPlanResult } from './client-app/plan.ts';
 
 /**
@@ -37,12 +38,14 @@ interface TestFixtures {
    * A fresh account, or the profile's first (shared: no test signs it out) for a provider; skips the test with the
    * reason when the target has none.
    */
-  account: (provider: string) => Account;
+  account: (provider: string) => Promise<Account>;
   /**
    * An account this test may sign out everywhere (with_logout=1), held by it alone until it ends: a fresh one, or
    * one of the profile's accounts after the first (lib/accounts.ts: leaseLogoutAccount); skips with the reason.
    */
   ownAccount: (provider: string) => Promise<Account>;
+  /** The accounts of this test (lib/accounts.ts): leases end with the test. */
+  accounts: Accounts;
 }
 
 interface WorkerFixtures {
@@ -60,41 +63,36 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     },
     { scope: 'worker', auto: true },
   ],
-  profile: [async ({}, use) => use(loadProfile(profilePathFromEnv())), { scope: 'worker' }],
+  // The same profile object as the API suites' (credential sources resolved for this run, lib/credential-sources.ts).
+  profile: [async ({}, use) => use(await prepareCredentials(targetProfile())), { scope: 'worker' }],
   clientApp: [async ({ profile }, use) => use(planClientApp(profile.oauth)), { scope: 'worker' }],
 
   secrets: async ({ profile }, use) => use([...profile.secrets]),
-  account: async ({ profile, secrets }, use) => {
-    await use((provider) => {
-      const found = accountFor(profile, provider);
-      if (!found) {
-        test.skip(true, `target "${profile.name}" has no ${provider} account: add one under credentials.${provider} or a credentialTemplates.${provider} entry`);
-      }
+  accounts: async ({ profile }, use, testInfo) => {
+    const accounts = new Accounts(profile, (reason) => {
+      testInfo.skip(true, reason);
+      throw new Error('unreachable: skip() throws');
+    }, testInfo.titlePath.join(' › '), testInfo.config.shard, (ms) => testInfo.setTimeout(testInfo.timeout + ms));
+    try {
+      await use(accounts);
+    } finally {
+      await accounts.release();
+    }
+  },
+  account: async ({ accounts, secrets }, use) => {
+    await use(async (provider) => {
+      const found: Account = isCrossAuthPlatform(provider) ? await accounts.platform(provider) : await accounts.social(provider);
       // Registered before use: an attachment made later in the test can no longer show these values.
-      secrets.push(...Object.values(found!).filter((v): v is string => typeof v === 'string'));
-      return found!;
+      secrets.push(...Object.values(found).filter((v): v is string => typeof v === 'string'));
+      return found;
     });
   },
-  ownAccount: async ({ profile, secrets }, use, testInfo) => {
-    const releases: (() => Promise<void>)[] = [];
-    try {
-      await use(async (provider) => {
-        let found = mintAccount(profile, provider);
-        if (!found) {
-          // Time spent waiting for another test to free the account is given back to this test.
-          const lease = await leaseLogoutAccount(profile, provider, (ms) => testInfo.setTimeout(testInfo.timeout + ms));
-          if ('reason' in lease) test.skip(true, lease.reason);
-          else {
-            releases.push(lease.release);
-            found = lease.account;
-          }
-        }
-        secrets.push(...Object.values(found!).filter((v): v is string => typeof v === 'string'));
-        return found!;
-      });
-    } finally {
-      await Promise.all(releases.map((release) => release()));
-    }
+  ownAccount: async ({ accounts, secrets }, use) => {
+    await use(async (provider) => {
+      const found = await accounts.ownSocial(provider);
+      secrets.push(...Object.values(found).filter((v): v is string => typeof v === 'string'));
+      return found;
+    });
   },
   describeFlow: async ({ profile }, use) => {
     await use(async (flow) => {

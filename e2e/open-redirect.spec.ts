@@ -29,7 +29,7 @@ test.describe('No open redirect: an unregistered redirect_uri never takes the br
       const expected = profile.expectations.redirectUriNotRegistered;
       const loginOrigin = new URL(profile.baseUrl).origin;
       const client = profile.oauth.multiRedirect;
-      const player = account(platform);
+      const player = await account(platform);
       const credentials: Record<string, string | undefined> = {
         session_ticket: 'sessionTicket' in player ? player.sessionTicket : undefined,
         app_id: 'appId' in player ? player.appId : undefined,

@@ -15,7 +15,7 @@ test.describe('Silent authentication (cross_auth, is_redirect=true) in the brows
     test(`${platform}: 302 to the redirect URI page, which shows the code and the state @smoke`, async ({ page, profile, clientApp, account, describeFlow, snap, note }) => {
       requireClientApp(clientApp);
       await describeFlow({ endpoint: 'crossAuth', feature: 'is_redirect=true answers 302 with Location carrying code and state', story: platform, source: IS_REDIRECT_RULE, severity: 'critical' });
-      const player = account(platform);
+      const player = await account(platform);
 
       await test.step('the launcher page holds the platform credentials', async () => {
         await page.goto(`${clientApp.origin}/silent?platform=${platform}`);

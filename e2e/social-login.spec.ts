@@ -23,7 +23,7 @@ test.describe('OAuth 2.0 social-token login in the browser', () => {
       await requireCrossOriginCalls(profile, clientApp.origin);
       await describeFlow({ endpoint: 'oauthLogin', feature: 'login_url returns to the registered redirect URI with code and the exact state', story: provider, source: STATE_RULE, severity: 'critical' });
       const traffic = watchBrowserTraffic(context);
-      const user = account(provider);
+      const user = await account(provider);
 
       await test.step('the game page takes the social token', async () => {
         await page.goto(`${clientApp.origin}/?provider=${encodeURIComponent(provider)}`);

@@ -24,7 +24,7 @@ test.describe('with_logout in a second page', () => {
       if (profile.defaultProvider === undefined) test.skip(true, `target "${profile.name}" has no social provider with accounts`);
       const provider = profile.defaultProvider!;
       await describeFlow({ endpoint: 'jwtLogin', feature: `with_logout=${withLogout ? 1 : 0} ${withLogout ? 'deactivates' : 'keeps'} the user's existing JWTs`, story: provider, source: WITH_LOGOUT_RULE, severity: 'critical' });
-      const player = withLogout ? await ownAccount(provider) : account(provider);
+      const player = withLogout ? await ownAccount(provider) : await account(provider);
 
       const sub = await test.step('first page: signed in through the OAuth 2.0 flow, session active', async () => {
         const signedIn = await signInOnGamePage(page, clientApp, provider, player);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { isCrossAuthPlatform, type CrossAuthPlatform } from '../contract/index.ts';
 import { leaseExclusive, takeUnused, type Lease, type Shard } from './account-lease.ts';
-import { canMint, mintAccount, profileAccount } from './credentials.ts';
+import { takeFromSource } from './credential-sources.ts';
+import { canMint, mintAccount, reusableAccounts, singleUseAccounts } from './credentials.ts';
 import type { Release } from './file-lock.ts';
 import type { Account, PlatformAccount, SocialAccount, TargetProfile } from './profile.ts';
 
@@ -9,7 +10,10 @@ import type { Account, PlatformAccount, SocialAccount, TargetProfile } from './p
  * Accounts for a test and how they go on the wire. On a target that can mint accounts (the simulator) every
  * call gives a fresh one, so parallel tests never share a user; on a real target the profile's accounts are
  * used, and a test whose provider has none is skipped with that reason (never silently, never on the simulator).
- * On a real target, accounts a test uses up or signs out are handed out exclusively (lib/account-lease.ts).
+ * On a real target, accounts a test uses up or signs out are handed out exclusively (lib/account-lease.ts); an
+ * account list written as a credential source gives the accounts its command printed (lib/credential-sources.ts), a
+ * `perTest` one a fresh account per call; a list the run cannot use (its source failed, or its first account was
+ * refused before the suites: lib/credential-check.ts) has the test skipped with that reason.
  */
 
 export type Skip = (reason: string) => never;
@@ -49,7 +53,7 @@ export async function leaseLogoutAccount(profile: TargetProfile, provider: strin
   if (!profile.intrusive.logoutSharedAccounts) {
     return { reason: `with_logout=1 would sign out a shared ${provider} account of "${profile.name}"; set intrusive.logoutSharedAccounts to allow it` };
   }
-  const list = profile.credentials[provider] ?? [];
+  const list = reusableAccounts(profile.credentials[provider] ?? []);
   if (list.length < 2) {
     return {
       reason: `with_logout=1 needs a ${provider} account that only such tests use: target "${profile.name}" lists ${list.length} under ` +
@@ -75,6 +79,33 @@ export class Accounts {
     private readonly waited?: (ms: number) => void,
   ) {}
 
+  /** The profile's account list `section.provider` cannot be used this run: the test is skipped, saying why. */
+  private checkAvailable(section: 'credentials' | 'newPlatformUsers', provider: string): void {
+    const reason = this.profile.unavailable[`${section}.${provider}`];
+    if (reason !== undefined) this.skip(reason);
+  }
+
+  /**
+   * A profile account of `provider` (no minting): a fresh one from a `perTest` source; else the first reusable one
+   * (shared by every test that does not sign it out); else a single-use one no test of any run has taken, recorded as
+   * taken; undefined when the profile has none.
+   */
+  private async profileAccount(provider: string): Promise<Account | undefined> {
+    this.checkAvailable('credentials', provider);
+    const source = this.profile.sources.credentials[provider];
+    if (source?.run === 'perTest') {
+      const taken = await takeFromSource(this.profile, source);
+      return 'account' in taken ? taken.account : this.skip(taken.reason);
+    }
+    const list = this.profile.credentials[provider] ?? [];
+    const shared = reusableAccounts(list)[0];
+    if (shared) return shared;
+    const once = singleUseAccounts(list);
+    if (once.length === 0) return undefined;
+    const taken = await takeUnused(this.profile, provider, once, this.test, 'single-use accounts (singleUse)', this.shard);
+    return 'account' in taken ? taken.account : this.skip(taken.reason);
+  }
+
   private missing(provider: string, what: string): never {
     const reason = `no ${what} for ${provider} in target profile "${this.profile.name}"`;
     // The simulator's profile must have everything: a gap there is a harness bug, not a reason to skip.
@@ -86,9 +117,24 @@ export class Accounts {
    * A social account (fresh when the target can mint one). On a real target it is the provider's FIRST account,
    * which every test shares and no test signs out (with_logout=1 takes the others: see ownSocial).
    */
-  social(provider: string): SocialAccount {
-    const account = canMint(this.profile, provider) ? mintAccount(this.profile, provider) : profileAccount(this.profile, provider);
+  async social(provider: string): Promise<SocialAccount> {
+    const account = canMint(this.profile, provider) ? mintAccount(this.profile, provider) : await this.profileAccount(provider);
     return (account as SocialAccount | undefined) ?? this.missing(provider, 'credentials');
+  }
+
+  /**
+   * Two different accounts of `provider` (two minted, or the profile's first two reusable ones, or two taken from its
+   * source or single-use accounts), or the reason there are not two.
+   */
+  async twoSocial(provider: string): Promise<[SocialAccount, SocialAccount] | { reason: string }> {
+    if (canMint(this.profile, provider)) return [mintAccount(this.profile, provider) as SocialAccount, mintAccount(this.profile, provider) as SocialAccount];
+    const reusable = reusableAccounts(this.profile.credentials[provider] ?? []);
+    if (reusable.length >= 2) return [reusable[0] as SocialAccount, reusable[1] as SocialAccount];
+    if (this.profile.sources.credentials[provider]?.run === 'perTest' || (reusable.length === 0 && singleUseAccounts(this.profile.credentials[provider] ?? []).length > 0)) {
+      const first = await this.social(provider);
+      return [first, await this.social(provider)];
+    }
+    return { reason: `profile "${this.profile.name}" has one ${provider} account only` };
   }
 
   /**
@@ -98,6 +144,12 @@ export class Accounts {
    */
   async ownSocial(provider: string): Promise<SocialAccount> {
     if (canMint(this.profile, provider)) return mintAccount(this.profile, provider) as SocialAccount;
+    this.checkAvailable('credentials', provider);
+    // An account from a perTest source, or a single-use one, is this test's alone already.
+    const list = this.profile.credentials[provider] ?? [];
+    if (this.profile.sources.credentials[provider]?.run === 'perTest' || (reusableAccounts(list).length === 0 && singleUseAccounts(list).length > 0)) {
+      return (await this.profileAccount(provider)) as SocialAccount;
+    }
     const lease = await leaseLogoutAccount(this.profile, provider, this.waited);
     if ('reason' in lease) return this.skip(lease.reason);
     this.leases.push(lease.release);
@@ -108,11 +160,11 @@ export class Accounts {
    * The provider and shared account of tests whose rule does not depend on the provider: the profile's
    * defaultProvider (or the first provider of `providers` with accounts), recorded for the report.
    */
-  anySocial(): { provider: string; account: SocialAccount } {
+  async anySocial(): Promise<{ provider: string; account: SocialAccount }> {
     const provider = this.profile.defaultProvider;
     if (provider === undefined) return this.missing('any provider', 'social credentials');
     this.defaultUsed = provider;
-    return { provider, account: this.social(provider) };
+    return { provider, account: await this.social(provider) };
   }
 
   /** The provider anySocial() chose in this test, if it was called (the report shows it). */
@@ -121,8 +173,8 @@ export class Accounts {
   }
 
   /** A platform account that may already have a Login user. */
-  platform(platform: CrossAuthPlatform): PlatformAccount {
-    const account = canMint(this.profile, platform) ? mintAccount(this.profile, platform) : profileAccount(this.profile, platform);
+  async platform(platform: CrossAuthPlatform): Promise<PlatformAccount> {
+    const account = canMint(this.profile, platform) ? mintAccount(this.profile, platform) : await this.profileAccount(platform);
     return (account as PlatformAccount | undefined) ?? this.missing(platform, 'credentials');
   }
 
@@ -132,6 +184,13 @@ export class Accounts {
    */
   async newPlatformUser(platform: CrossAuthPlatform): Promise<PlatformAccount> {
     if (canMint(this.profile, platform)) return mintAccount(this.profile, platform) as PlatformAccount;
+    this.checkAvailable('newPlatformUsers', platform);
+    // A perTest source prints a user that has never signed in, for this test alone: nothing to record.
+    const source = this.profile.sources.newPlatformUsers[platform];
+    if (source?.run === 'perTest') {
+      const fresh = await takeFromSource(this.profile, source);
+      return 'account' in fresh ? (fresh.account as PlatformAccount) : this.skip(fresh.reason);
+    }
     const taken = await takeUnused(this.profile, platform, this.profile.newPlatformUsers[platform] ?? [], this.test, 'unused platform accounts (newPlatformUsers)', this.shard);
     return 'account' in taken ? taken.account : this.skip(taken.reason);
   }

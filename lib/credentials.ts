@@ -24,13 +24,27 @@ export function mintAccount(profile: TargetProfile, provider: string, id: string
   return account as Account;
 }
 
-/** The profile's n-th account of a provider (wrapping), or undefined when it has none. */
+/** The accounts any number of tests may use (not marked singleUse). */
+export const reusableAccounts = <T extends Account>(list: readonly T[]): T[] => list.filter((a) => a.singleUse !== true);
+
+/** The accounts marked singleUse: each is given to one test only (lib/account-lease.ts takeUnused). */
+export const singleUseAccounts = <T extends Account>(list: readonly T[]): T[] => list.filter((a) => a.singleUse === true);
+
+/**
+ * The profile's n-th reusable account of a provider (wrapping), or undefined when it has none. Single-use accounts
+ * and those of a perTest source are never handed out here: lib/accounts.ts takes them, one test each.
+ */
 export function profileAccount(profile: TargetProfile, provider: string, index = 0): Account | undefined {
-  const list = profile.credentials[provider] ?? [];
+  const list = reusableAccounts(profile.credentials[provider] ?? []);
   return list.length === 0 ? undefined : list[index % list.length];
 }
 
 /** A fresh account where the target can mint one, else the profile's. */
 export function accountFor(profile: TargetProfile, provider: string, index = 0): Account | undefined {
   return mintAccount(profile, provider) ?? profileAccount(profile, provider, index);
+}
+
+/** Whether tests can get an account of `provider`: minted, listed, or printed by a credential source at run time. */
+export function hasAccounts(profile: TargetProfile, provider: string): boolean {
+  return canMint(profile, provider) || (profile.credentials[provider]?.length ?? 0) > 0 || profile.sources.credentials[provider] !== undefined;
 }

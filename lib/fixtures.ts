@@ -2,6 +2,7 @@ import { test as base, type APIRequestContext } from '@playwright/test';
 import * as allure from 'allure-js-commons';
 import type { AnswerCase } from '../contract/index.ts';
 import { Accounts } from './accounts.ts';
+import { prepareCredentials } from './credential-sources.ts';
 import { ApiClient, exchangeTitle, renderExchange, type ExchangeSink } from './api-client.ts';
 import { ANSWERS_PARAMETER, encodeAnswers } from './drift/answers.ts';
 import { DataBuilder, runSeed, seedFor, seededFaker } from './data-builders.ts';
@@ -72,7 +73,9 @@ class AllureSink implements ExchangeSink {
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   profile: [
     async ({}, use) => {
-      const profile = targetProfile();
+      // The accounts of credential sources (run once per run, shared by every worker) and what the credential check
+      // before the suites found unusable (lib/credential-sources.ts, lib/credential-check.ts).
+      const profile = await prepareCredentials(targetProfile());
       useExpectations(profile.expectationsPath, recordingConsultedCases(profile.expectations));
       await use(profile);
     },

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { ANSWER_CASES, CROSS_AUTH_PLATFORMS, SOCIAL_PROVIDERS, isCrossAuthPlatform, type AnswerCase } from '../contract/index.ts';
 import { unknownNameReason } from './nearest-name.ts';
@@ -26,6 +26,8 @@ export interface SocialAccount {
   accessToken: string;
   accessTokenSecret?: string;
   openid?: string;
+  /** Given to one test only, across workers and runs (lib/account-lease.ts records it as used). */
+  singleUse?: boolean;
 }
 
 export interface PlatformAccount {
@@ -33,6 +35,28 @@ export interface PlatformAccount {
   appId?: string;
   code?: string;
   deploymentId?: string;
+  singleUse?: boolean;
+}
+
+/** The two account lists of a profile; both may come from a credential source. */
+export type AccountSection = 'credentials' | 'newPlatformUsers';
+
+/**
+ * An account list fetched at run time by a command (lib/credential-sources.ts runs it): `credentials.<provider>` or
+ * `newPlatformUsers.<platform>` written as `{"command": [...], "run": ..., "timeoutSeconds": ..., "env": {...}}`.
+ */
+export interface CredentialSource {
+  /** `credentials.facebook`: the profile field it stands for, named in every message about it. */
+  field: string;
+  section: AccountSection;
+  provider: string;
+  command: string[];
+  run: 'once' | 'perTest';
+  timeoutSeconds: number;
+  /** Resolved values; each is a secret (in the profile's `secrets`). */
+  env: Record<string, string>;
+  /** The profile's folder: the command runs there. */
+  cwd: string;
 }
 
 export type Account = SocialAccount | PlatformAccount;
@@ -72,8 +96,25 @@ export interface TargetProfile {
    */
   defaultProvider?: string;
   oauth: { multiRedirect: OAuthClient; singleRedirect: OAuthClient };
+  /**
+   * Literal accounts per provider. A provider whose accounts come from a `once` credential source gets them here when
+   * a worker prepares the profile (lib/credential-sources.ts prepareCredentials); until then it is absent.
+   */
   credentials: Record<string, Account[]>;
   newPlatformUsers: Record<string, PlatformAccount[]>;
+  /** Account lists written as credential sources, by section and provider. */
+  sources: Record<AccountSection, Record<string, CredentialSource>>;
+  /**
+   * Where each literal account of `credentials` came from, for messages that must not show it: the environment
+   * variables its secrets were read from (`FB_TOKEN_1`), else its field (`credentials.facebook[0]`).
+   */
+  accountOrigins: Record<string, string[]>;
+  /**
+   * Account lists the run cannot use, by field (`credentials.facebook`), with the reason their tests are skipped: a
+   * credential source that failed, or an account the social network refused before the suites (lib/credential-check.ts).
+   * Filled when a worker prepares the profile.
+   */
+  unavailable: Record<string, string>;
   credentialTemplates: Record<string, Record<string, Template>>;
   rejectedCredentialTemplate?: string;
   /** `retryAfter`: the target's 429 carries Retry-After (RFC 6585 §4: MAY), so its absence is a failure. */
@@ -101,6 +142,24 @@ const ajv = new Ajv2020({ allErrors: false, strict: false, validateSchema: false
 const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
 const validateProfile = ajv.compile(readJson(resolve(PROJECT_ROOT, 'targets/profile.schema.json')) as object);
 const validateExpectations = ajv.compile(readJson(resolve(PROJECT_ROOT, 'targets/expectations/expectations.schema.json')) as object);
+const PROFILE_SCHEMA_ID = 'https://harness.local/schemas/target-profile.json';
+const schemaDef = (name: string) => ajv.getSchema(`${PROFILE_SCHEMA_ID}#/$defs/${name}`)!;
+const validateSource = schemaDef('credentialSource');
+
+/**
+ * The validator of one account of `provider` in `section`: the profile schema's own definition, so an account a
+ * credential source prints is held to exactly the rules of one written in the profile.
+ */
+export function accountValidator(section: AccountSection, provider: string): ValidateFunction {
+  if (section === 'newPlatformUsers') return schemaDef('platformAccount');
+  return schemaDef(isCrossAuthPlatform(provider) ? `${provider}Account` : 'socialAccount');
+}
+
+/** A schema error as `field: reason`, the field relative to `prefix`. */
+export function describeSchemaError(error: ErrorObject, prefix = ''): { field: string; reason: string } {
+  const field = fieldOf(error);
+  return { field: prefix && field ? (field.startsWith('[') ? `${prefix}${field}` : `${prefix}.${field}`) : prefix || field, reason: reasonOf(error) };
+}
 
 function fieldOf(error: ErrorObject): string {
   const path = error.instancePath.replace(/^\//, '').replace(/\/(\d+)(?=\/|$)/g, '[$1]').replace(/\//g, '.');
@@ -228,14 +287,75 @@ function checkSessionTickets(doc: Record<string, any>, file: string): void {
     for (const platform of ['steam', 'xbox']) {
       const list: unknown = doc[section]?.[platform];
       if (!Array.isArray(list)) continue;
-      list.forEach((account: { sessionTicket?: unknown }, i) => {
-        if (typeof account?.sessionTicket === 'string' && !STANDARD_BASE64.test(account.sessionTicket)) {
-          throw new ProfileError(file, `${section}.${platform}[${i}].sessionTicket`,
-            'is not standard Base64 (A-Z a-z 0-9 + /, padded with =): give the ticket Base64-encoded, exactly as it is sent in session_ticket (e.g. printf %s "$RAW_TICKET" | base64 -w0)');
-        }
+      list.forEach((account: unknown, i) => {
+        const reason = sessionTicketProblem(account);
+        if (reason) throw new ProfileError(file, `${section}.${platform}[${i}].sessionTicket`, reason);
       });
     }
   }
+}
+
+/** Why an account's sessionTicket is not what session_ticket takes, or undefined when it is (or has none). */
+export function sessionTicketProblem(account: unknown): string | undefined {
+  const ticket = (account as { sessionTicket?: unknown } | null)?.sessionTicket;
+  if (typeof ticket !== 'string' || STANDARD_BASE64.test(ticket)) return undefined;
+  return 'is not standard Base64 (A-Z a-z 0-9 + /, padded with =): give the ticket Base64-encoded, exactly as it is sent in session_ticket (e.g. printf %s "$RAW_TICKET" | base64 -w0)';
+}
+
+const isSource = (value: unknown): boolean => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * An account list written as an object is a credential source: checked against its own definition first, so a
+ * mistake in it is named in its terms (`credentials.facebook.command: is required`) rather than as "must be array".
+ */
+function checkSourceShapes(raw: unknown, file: string): void {
+  if (raw === null || typeof raw !== 'object') return;
+  for (const section of ['credentials', 'newPlatformUsers'] as const) {
+    const lists = (raw as Record<string, unknown>)[section];
+    if (lists === null || typeof lists !== 'object') continue;
+    for (const [provider, value] of Object.entries(lists)) {
+      if (!isSource(value) || validateSource(value)) continue;
+      const { field, reason } = describeSchemaError(validateSource.errors![0]!, `${section}.${provider}`);
+      throw new ProfileError(file, field, `${reason} (an account list is an array of accounts, or a credential source {"command": [...], "run": "once" | "perTest", "timeoutSeconds": 30, "env": {...}})`);
+    }
+  }
+}
+
+/** Takes the credential sources out of the account lists (they are resolved at run time, not here). */
+function extractSources(doc: Record<string, any>, file: string, secrets: string[]): CredentialSource[] {
+  const out: CredentialSource[] = [];
+  for (const section of ['credentials', 'newPlatformUsers'] as const) {
+    const lists = doc[section] as Record<string, unknown> | undefined;
+    if (!lists) continue;
+    for (const [provider, value] of Object.entries(lists)) {
+      if (!isSource(value)) continue;
+      const source = value as { command: string[]; run?: 'once' | 'perTest'; timeoutSeconds?: number; env?: Record<string, string> };
+      out.push({
+        field: `${section}.${provider}`, section, provider, command: source.command, run: source.run ?? 'once',
+        timeoutSeconds: source.timeoutSeconds ?? 30, env: source.env ?? {}, cwd: dirname(file),
+      });
+      // Every value of its env is a secret, a literal one too.
+      secrets.push(...Object.values(source.env ?? {}));
+      delete lists[provider];
+    }
+  }
+  return out;
+}
+
+/** For each literal account of `credentials`: the environment variables its secrets come from, else its field. */
+function accountOriginsOf(raw: Record<string, unknown>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const lists = raw.credentials as Record<string, unknown> | undefined;
+  for (const [provider, list] of Object.entries(lists ?? {})) {
+    if (!Array.isArray(list)) continue;
+    out[provider] = list.map((account: Record<string, unknown>, i) => {
+      const names = Object.values(account ?? {})
+        .map((v) => (v !== null && typeof v === 'object' ? (v as { env?: unknown }).env : undefined))
+        .filter((n): n is string => typeof n === 'string');
+      return names.length > 0 ? names.join(' + ') : `credentials.${provider}[${i}]`;
+    });
+  }
+  return out;
 }
 
 /** `baseUrl` may come from the environment (a server on a port chosen at start-up); it is not a secret. */
@@ -253,7 +373,8 @@ function resolveBaseUrl(value: unknown, file: string, env: NodeJS.ProcessEnv): s
 
 /** The provider of provider-independent tests: the profile's choice, checked, else the documented rule. */
 function resolveDefaultProvider(doc: Record<string, any>, providers: string[], file: string): string | undefined {
-  const usable = (p: string) => !isCrossAuthPlatform(p) && ((doc.credentials?.[p]?.length ?? 0) > 0 || doc.credentialTemplates?.[p] !== undefined);
+  // A credential source counts: what it prints is known only at run time, and a failure of it skips its tests, saying so.
+  const usable = (p: string) => !isCrossAuthPlatform(p) && ((doc.credentials?.[p]?.length ?? 0) > 0 || isSource(doc.credentials?.[p]) || doc.credentialTemplates?.[p] !== undefined);
   const chosen: unknown = doc.defaultProvider;
   if (typeof chosen === 'string') {
     if (isCrossAuthPlatform(chosen)) throw new ProfileError(file, 'defaultProvider', `"${chosen}" is a cross_auth platform; provider-independent tests sign in with a social network`);
@@ -268,6 +389,7 @@ export function loadProfile(path: string = DEFAULT_PROFILE_PATH, env: NodeJS.Pro
   const file = resolve(path);
   const raw = readDocument(file);
   checkProviderNames(raw, file);
+  checkSourceShapes(raw, file);
   if (!validateProfile(raw)) {
     const error = validateProfile.errors![0]!;
     throw new ProfileError(file, fieldOf(error), reasonOf(error));
@@ -278,6 +400,7 @@ export function loadProfile(path: string = DEFAULT_PROFILE_PATH, env: NodeJS.Pro
   collectLiteralSecrets(rest, secrets);
   const doc = resolveSecrets(rest, '', file, env, secrets) as Record<string, any>;
   checkSessionTickets(doc, file);
+  const accountOrigins = accountOriginsOf(rest);
   for (const key of ['multiRedirect', 'singleRedirect'] as const) {
     const n = doc.oauth[key].redirectUris.length;
     if (key === 'multiRedirect' && n < 2) throw new ProfileError(file, 'oauth.multiRedirect.redirectUris', 'must list two or more registered URIs');
@@ -286,6 +409,8 @@ export function loadProfile(path: string = DEFAULT_PROFILE_PATH, env: NodeJS.Pro
   const expectationsPath = resolve(dirname(file), doc.expectations);
   const providers: string[] = doc.providers ?? [...SOCIAL_PROVIDERS];
   const defaultProvider = resolveDefaultProvider(doc, providers, file);
+  const sources: TargetProfile['sources'] = { credentials: {}, newPlatformUsers: {} };
+  for (const source of extractSources(doc, file, secrets)) sources[source.section][source.provider] = source;
   return {
     path: file,
     name: doc.name,
@@ -297,6 +422,9 @@ export function loadProfile(path: string = DEFAULT_PROFILE_PATH, env: NodeJS.Pro
     oauth: doc.oauth,
     credentials: doc.credentials ?? {},
     newPlatformUsers: doc.newPlatformUsers ?? {},
+    sources,
+    accountOrigins,
+    unavailable: {},
     credentialTemplates: doc.credentialTemplates ?? {},
     ...(doc.rejectedCredentialTemplate ? { rejectedCredentialTemplate: doc.rejectedCredentialTemplate } : {}),
     ...(doc.rateLimit ? { rateLimit: doc.rateLimit } : {}),

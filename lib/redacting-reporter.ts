@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Reporter, TestCase, TestError, TestResult, TestStep } from '@playwright/test/reporter';
-import { loadProfile, profilePathFromEnv } from './profile.ts';
+import { currentRunId, readRunSecrets } from './credential-sources.ts';
+import { loadProfile, profilePathFromEnv, type TargetProfile } from './profile.ts';
 import { PlaywrightRedactor } from './trace-redaction.ts';
 
 /**
@@ -10,7 +11,20 @@ import { PlaywrightRedactor } from './trace-redaction.ts';
  * they attach themselves; this covers what Playwright writes on their behalf.
  */
 export default class RedactingReporter implements Reporter {
-  private readonly redactor = PlaywrightRedactor.forProfile(loadProfile(profilePathFromEnv()));
+  private readonly profile: TargetProfile = loadProfile(profilePathFromEnv());
+  private redactorOf = { count: -1, redactor: PlaywrightRedactor.forProfile(this.profile) };
+
+  /**
+   * The profile's secrets plus what the run's credential sources have printed so far (the workers record it in the
+   * run's folder before any test uses it; lib/credential-sources.ts): rebuilt when that list grows.
+   */
+  private get redactor(): PlaywrightRedactor {
+    const printed = readRunSecrets(currentRunId());
+    if (printed.length !== this.redactorOf.count) {
+      this.redactorOf = { count: printed.length, redactor: PlaywrightRedactor.forProfile({ ...this.profile, secrets: [...this.profile.secrets, ...printed] }) };
+    }
+    return this.redactorOf.redactor;
+  }
 
   printsToStdio(): boolean {
     return false;

@@ -55,6 +55,9 @@ export const COVERS_LABEL = 'covers';
 export const RUN_LABEL = 'harnessRun';
 export const RUN_ENV = 'HARNESS_RUN_ID';
 
+/** The tag of the one broken result per provider whose credentials the run could not use (lib/credential-check.ts). */
+export const CREDENTIALS_REFUSED_TAG = 'credentials-refused';
+
 export function coversValue(endpoint: EndpointId, item: string): string {
   return `${endpoint} ${item}`;
 }

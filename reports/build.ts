@@ -10,7 +10,7 @@ import { REPORT_PATHS } from './report-config.ts';
 import { countResults, readResults, totalOf, writeEnvironment, type StoredResult } from './results.ts';
 import { categoryOf } from './categories.ts';
 import { collectGlobalAttachments } from './global-attachments.ts';
-import { formatSummary, stageLines, type StageLine } from './summary.ts';
+import { credentialsToRenewIn, formatSummary, stageLines, type StageLine } from './summary.ts';
 import { driftForBuild, type BuildDrift } from './drift/for-build.ts';
 
 /**
@@ -154,6 +154,7 @@ export async function buildReport(
     target: options.target ?? `${environment['Target'] ?? 'unknown'} (${environment['Target base URL'] ?? 'base URL unknown'})`,
     stages,
     required,
+    renew: credentialsToRenewIn(REPORT_PATHS.results),
     gate: finalGate,
     report: { html: htmlIndex, singleFile: singleFileIndex, errors },
     history: { runs: historyRuns(), path: relative(PROJECT_ROOT, REPORT_PATHS.history) },

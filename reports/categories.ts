@@ -1,4 +1,5 @@
 import { matchCategory, normalizeCategoriesConfig, type CategoryRule } from '@allurereport/core-api';
+import { CREDENTIALS_REFUSED_TAG } from '../lib/report-labels.ts';
 
 /**
  * Why a test did not pass, as the report's Categories tab sorts it. The first rule that matches wins, so the
@@ -32,6 +33,7 @@ export const SPEC_VIOLATION = /expect\(|\bexpected\b|AssertionError|toBe|toEqual
 export const STAGE_DID_NOT_RUN_TAG = 'stage-did-not-run';
 
 export const CATEGORY_NAMES = {
+  credentialsRefused: 'Credentials refused',
   stageDidNotRun: 'Stage did not run (missing tool)',
   unreachable: 'Unreachable target',
   rateLimited: 'Rate limited (429)',
@@ -48,6 +50,10 @@ export const CATEGORIES: CategoryRule[] = [
   // What changed against the baseline run or the other target (reports/drift/): every such result, failing or only
   // shown, whatever its message says. First, so a failing change is not sorted as a spec violation.
   { id: 'changed', name: CATEGORY_NAMES.changed, matchers: { labels: { tag: '^drift$' } }, groupBy: [{ label: 'feature' }], expand: true },
+  // A provider whose account the social network refused before the suites (or whose credential source failed): one
+  // broken result per provider (lib/credential-check.ts), its message saying what to renew. Before the message rules:
+  // "422" or "timed out" in it is about the credential, not the server's rate limit or speed.
+  { id: 'credentials-refused', name: CATEGORY_NAMES.credentialsRefused, matchers: { statuses: UNSUCCESSFUL, labels: { tag: `^${CREDENTIALS_REFUSED_TAG}$` } }, groupByMessage: true, expand: true },
   // A stage that could not run (no Chromium, no k6 where required) is one broken result; its message is the fix.
   { id: 'stage-did-not-run', name: CATEGORY_NAMES.stageDidNotRun, matchers: { statuses: UNSUCCESSFUL, labels: { tag: STAGE_DID_NOT_RUN_TAG } }, groupByMessage: true, expand: true },
   { id: 'unreachable-target', name: CATEGORY_NAMES.unreachable, matchers: { statuses: UNSUCCESSFUL, message: UNREACHABLE_TARGET }, groupByMessage: true, expand: true },

@@ -1,4 +1,5 @@
-import { addCounts, emptyCounts, totalOf, type Counts } from './results.ts';
+import { CREDENTIALS_REFUSED_TAG } from '../lib/report-labels.ts';
+import { addCounts, emptyCounts, readResults, totalOf, type Counts, type StoredResult } from './results.ts';
 import { GATE_RULE, type GateVerdict } from './quality-gate.ts';
 
 /** The one-screen summary the main job and the report build print last: counts per stage, the gate, the paths. */
@@ -23,7 +24,26 @@ export interface SummaryInput {
   seconds?: number;
   /** The stages `--require` named: one that is absent from the run is listed as not run too. */
   required?: readonly string[];
+  /** The messages of the "Credentials refused" results: what to renew (credentialsToRenew). */
+  renew?: readonly string[];
 }
+
+/**
+ * What to renew: the message of each "Credentials refused" result (lib/credential-check.ts), once each (stages and
+ * shards of one run may each have written the same one).
+ */
+export function credentialsToRenew(results: readonly Pick<StoredResult, 'labels' | 'statusDetails' | 'status'>[]): string[] {
+  const out = new Set<string>();
+  for (const r of results) {
+    if (r.status !== 'broken' && r.status !== 'failed') continue;
+    if (!(r.labels ?? []).some((l) => l.name === 'tag' && l.value === CREDENTIALS_REFUSED_TAG)) continue;
+    out.add(r.statusDetails?.message ?? 'a provider\'s credentials were refused (no message recorded)');
+  }
+  return [...out].sort();
+}
+
+/** credentialsToRenew of a results folder. */
+export const credentialsToRenewIn = (dir: string): string[] => credentialsToRenew(readResults(dir).map((r) => r.result));
 
 /**
  * The stages that did not run and why, one line each, with the fix their reason carries (how to install k6,
@@ -79,6 +99,9 @@ export function formatSummary(input: SummaryInput): string {
   rows.push(`  ${'total'.padEnd(13)}${pad(total.passed, 7)}${pad(total.failed, 7)}${pad(total.broken + total.unknown, 7)}${pad(total.skipped, 8)}   (${totalOf(total)} results)`);
   const notRun = notRunLines(input.stages, input.required);
   if (notRun.length > 0) rows.push('Did not run:', ...notRun);
+  if (input.renew && input.renew.length > 0) {
+    rows.push(`Credentials to renew (their providers' tests were skipped; each is a broken result, so the gate fails):`, ...input.renew.map((m) => `  ${m}`));
+  }
   rows.push(
     input.gate.passed
       ? `Quality gate: PASSED (${GATE_RULE})`

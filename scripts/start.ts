@@ -7,7 +7,7 @@ import { buildReport, readManifests } from '../reports/build.ts';
 import { evaluateGate } from '../reports/quality-gate.ts';
 import { REPORT_PATHS } from '../reports/report-config.ts';
 import { countResults } from '../reports/results.ts';
-import { formatSummary, stageLines } from '../reports/summary.ts';
+import { credentialsToRenewIn, formatSummary, stageLines } from '../reports/summary.ts';
 import { OptionsError, USAGE, parseOptions } from './main-job/options.ts';
 import { runStage } from './main-job/run-stage.ts';
 import { startSimulator, type RunningSimulator } from './main-job/simulator.ts';
@@ -15,6 +15,8 @@ import { publicBaseUrl } from './main-job/target-url.ts';
 import { runTargetA } from './main-job/compare.ts';
 import type { DriftOptions } from '../reports/drift/step.ts';
 import { driftForBuild } from '../reports/drift/for-build.ts';
+import { readRunSecrets, removeRunDir } from '../lib/credential-sources.ts';
+import { RUN_ENV } from '../lib/report-labels.ts';
 
 /**
  * `npm start`: the main job. Every stage against the target (default: the embedded simulator, started here
@@ -107,8 +109,17 @@ async function main(): Promise<void> {
     process.once(signal, () => void stopSimulator().then(() => process.exit(130)));
   }
 
+  // One run id for every stage: a credential source of `run: once` runs once for all of them, and the credential
+  // check before the suites is made once (lib/credential-sources.ts, lib/credential-check.ts). A CI job that set one
+  // for its shards keeps it, and cleans up itself.
+  const ownsRun = !process.env[RUN_ENV];
+  const runId = process.env[RUN_ENV] || String(started);
+  const endRun = (): void => {
+    if (ownsRun) removeRunDir(runId);
+  };
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    [RUN_ENV]: runId,
     TARGET_PROFILE: profilePath,
     FAKER_SEED: seed,
     // Tells the Playwright config to reuse the simulator started here instead of starting its own; SIM_SOCIAL_URL
@@ -129,6 +140,8 @@ async function main(): Promise<void> {
     await runStage(stage, { shard: options.shard, loadScripts: options.loadScripts, target: loadTarget, secrets: profile.secrets, env, required: options.require }, runEnvironment);
   }
   await stopSimulator();
+  // What credential sources printed in this run is secret too, in the record and the learned expectations.
+  profile.secrets.push(...readRunSecrets(runId));
 
   if (!options.report) {
     // CI's stage jobs gather results for one report: no record of a part of a run, unless asked for by a drift flag.
@@ -141,15 +154,18 @@ async function main(): Promise<void> {
         target,
         stages,
         required: options.require,
+        renew: credentialsToRenewIn(REPORT_PATHS.results),
         gate,
         report: { html: null, singleFile: null, errors: [] },
         seconds: (Date.now() - started) / 1000,
       })}${driftLines.map((l) => `${l}\n`).join('')}Report not built (--no-report): results are in ${relative(PROJECT_ROOT, REPORT_PATHS.results)}\n`,
     );
+    endRun();
     process.exit(gate.passed ? 0 : 1);
   }
   const result = await buildReport({ target, startedAt: started, env, require: options.require, drift: { profile, options: drift } });
   process.stdout.write(`\n${result.summary}`);
+  endRun();
   process.exit(result.gate.passed ? 0 : 1);
 }
 

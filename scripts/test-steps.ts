@@ -96,6 +96,10 @@ export function testPhases(): Phase[] {
         { name: 'self-check: defect modes caught', command: ['npx', 'tsx', 'scripts/verify-harness.ts'] },
         // Unreachable, invalid and slow targets handled in bounded time.
         { name: 'self-check: robustness', command: nodeTest(['test/self-check/harness-robustness.selfcheck.ts']) },
+        // Accounts from credential sources (once, perTest) pass against the simulator; broken sources and refused
+        // accounts skip only their provider's tests, with one "Credentials refused" result each; on the simulator a
+        // refusal fails instead.
+        { name: 'self-check: credential sources', command: nodeTest(['test/self-check/credential-sources.selfcheck.ts']) },
       ],
     },
   ];

@@ -66,7 +66,7 @@ test('with_logout=1 in one test never signs out the account a concurrent test ke
   // As the harness hands them out: the keeping test gets the shared account, the with_logout=1 test another one.
   const keeping = new Accounts(profile, skip, 'with_logout=0');
   const loggingOut = new Accounts(profile, skip, 'with_logout=1');
-  const mine = keeping.anySocial().account;
+  const mine = (await keeping.anySocial()).account;
   const theirs = await loggingOut.ownSocial('google');
   assert.notEqual(theirs.accessToken, mine.accessToken);
   const kept = await signIn(mine);

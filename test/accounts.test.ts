@@ -55,8 +55,8 @@ test('the wire forms of accounts', () => {
 
 test('on the simulator every call mints a fresh account', async () => {
   const accounts = new Accounts(simulator, skip);
-  const a = accounts.social('twitter');
-  const b = accounts.social('twitter');
+  const a = await accounts.social('twitter');
+  const b = await accounts.social('twitter');
   assert.notEqual(a.accessToken, b.accessToken);
   assert.ok('accessTokenSecret' in a);
   assert.notEqual((await accounts.newPlatformUser('steam')).sessionTicket, (await accounts.newPlatformUser('steam')).sessionTicket);
@@ -64,13 +64,13 @@ test('on the simulator every call mints a fresh account', async () => {
 
 test('on a real target a provider without accounts is skipped with the reason; the simulator never skips', async () => {
   const accounts = new Accounts(remote, skip);
-  assert.equal(accounts.social('facebook').accessToken, 'fb-1');
-  assert.throws(() => accounts.social('google'), /skipped: no credentials for google in target profile "staging"/);
+  assert.equal((await accounts.social('facebook')).accessToken, 'fb-1');
+  await assert.rejects(accounts.social('google'), /skipped: no credentials for google in target profile "staging"/);
   await assert.rejects(accounts.ownSocial('facebook'), /skipped: with_logout=1 would sign out a shared facebook account/);
   await assert.rejects(accounts.newPlatformUser('steam'), /skipped: no unused platform accounts/);
-  assert.deepEqual(accounts.anySocial(), { provider: 'facebook', account: { accessToken: 'fb-1' } });
+  assert.deepEqual(await accounts.anySocial(), { provider: 'facebook', account: { accessToken: 'fb-1' } });
   const gap = new Accounts({ ...simulator, credentialTemplates: {}, credentials: {} }, skip);
-  assert.throws(() => gap.social('google'), /the simulator profile must cover every provider/);
+  await assert.rejects(gap.social('google'), /the simulator profile must cover every provider/);
 });
 
 test('a rejected token is never a minted one', () => {
@@ -133,7 +133,7 @@ test('with_logout=1 accounts: never the shared first one, one test at a time, on
   const t2 = new Accounts(three, skip);
   const [a, b] = await Promise.all([t1.ownSocial('facebook'), t2.ownSocial('facebook')]);
   assert.deepEqual(new Set([a.accessToken, b.accessToken]), new Set(['fb-2', 'fb-3']), 'two holders, two accounts, neither the shared one');
-  assert.equal(t1.anySocial().account.accessToken, 'fb-shared', 'tests that keep sessions use the first');
+  assert.equal((await t1.anySocial()).account.accessToken, 'fb-shared', 'tests that keep sessions use the first');
   // A third test waits for a holder to end, then gets its account.
   let waitedMs = 0;
   const t3 = new Accounts(three, skip, 'third', null, (ms) => { waitedMs += ms; });
@@ -153,7 +153,7 @@ test('with_logout=1 accounts: never the shared first one, one test at a time, on
   assert.match(await skipReason(() => new Accounts(noOptIn, skip).ownSocial('facebook')), /set intrusive.logoutSharedAccounts/);
 });
 
-test('provider-independent tests use defaultProvider, whatever the order of providers', () => {
+test('provider-independent tests use defaultProvider, whatever the order of providers', async () => {
   const profile = remoteIn({
     providers: ['facebook', 'google'],
     credentials: { facebook: [{ accessToken: 'fb-1' }], google: [{ accessToken: 'g-1' }] },
@@ -161,7 +161,7 @@ test('provider-independent tests use defaultProvider, whatever the order of prov
   });
   const accounts = new Accounts(profile, skip);
   assert.equal(accounts.defaultProviderUsed, undefined);
-  assert.deepEqual(accounts.anySocial(), { provider: 'google', account: { accessToken: 'g-1' } });
+  assert.deepEqual(await accounts.anySocial(), { provider: 'google', account: { accessToken: 'g-1' } });
   assert.equal(accounts.defaultProviderUsed, 'google', 'recorded for the report');
   assert.ok(!existsSync(consumedStatePath(profile)), 'nothing recorded for reusable accounts');
 });

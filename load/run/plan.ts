@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { isAbsolute, resolve } from 'node:path';
 import { CROSS_AUTH_PLATFORMS } from '../../contract/index.ts';
 import type { TargetProfile } from '../../lib/profile.ts';
+import { reusableAccounts } from '../../lib/credentials.ts';
 import { LOAD_SCRIPTS, type LoadConfig, type LoadScriptName, type LoadSecrets } from '../lib/config.ts';
 import { rampPlan, searchPlan } from '../lib/onset.ts';
 import { assertTargetAllowed, boundedDuration, boundedRate, HARD_MAX_VUS, SafetyError } from '../lib/safety.ts';
@@ -204,7 +205,10 @@ export function planRun(args: LoadArgs, profile: TargetProfile): RunPlan {
   boundedRate(peakRate, profile.load.maxRate);
   if (args.script === 'ratelimit' && durationSeconds < 5) throw new UsageError('ratelimit: --duration must be at least 5 s (hold, ramp through the limit, hold)');
 
-  const hasCredentials = (p: string): boolean => profile.credentialTemplates[p] !== undefined || (profile.credentials[p]?.length ?? 0) > 0;
+  // Load signs in with an account again and again: single-use accounts are never part of it (nor, for now, accounts
+  // of credential sources, which are absent from profile.credentials until a run's workers resolve them).
+  const reusable = Object.fromEntries(Object.entries(profile.credentials).map(([p, list]) => [p, reusableAccounts(list)]));
+  const hasCredentials = (p: string): boolean => profile.credentialTemplates[p] !== undefined || (reusable[p]?.length ?? 0) > 0;
   const client = profile.oauth.singleRedirect;
   const config: RunPlan['config'] = {
     script: args.script,
@@ -225,7 +229,7 @@ export function planRun(args: LoadArgs, profile: TargetProfile): RunPlan {
   };
   const secrets: LoadSecrets = {
     templates: profile.credentialTemplates,
-    accounts: profile.credentials as unknown as LoadSecrets['accounts'],
+    accounts: reusable as unknown as LoadSecrets['accounts'],
     clientSecret: client.clientSecret,
   };
   return { config, secrets, simulator, peakRate };

@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../lib/profile.ts';
+import { readRunSecrets } from '../../lib/credential-sources.ts';
 import { Redactor } from '../../lib/redact.ts';
+import { RUN_ENV } from '../../lib/report-labels.ts';
 import { REPORT_PATHS } from '../../reports/report-config.ts';
 import { countResults, gatherResults, totalOf, writeStageResult, type Counts } from '../../reports/results.ts';
 import type { StageName } from '../../lib/stage-names.ts';
@@ -101,7 +103,9 @@ export async function runStage(stage: StageName, ctx: StageContext, runEnvironme
         // The runner says something went wrong but no result says what: a crash, an unreachable target in the
         // global setup, a bad config, "no tests found". Its own error line becomes the message (and so decides
         // the category); its last lines become the trace.
-        const redactor = new Redactor(ctx.secrets);
+        // With what the run's credential sources printed: they are secrets as much as the profile's.
+        const runId = ctx.env[RUN_ENV];
+        const redactor = new Redactor([...ctx.secrets, ...(runId ? readRunSecrets(runId) : [])]);
         reason = redactor.text(failureLine(stage, firstFailure.code, firstFailure.tail));
         writeStageResult(stageResults, { stage, name: `${stage} stage exited abnormally`, status: 'broken', message: reason, details: redactor.text(firstFailure.tail.join('\n')) });
       }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -22,6 +22,10 @@ import { scanForCanaries } from './canary-scan.ts';
  * (browsable and single-file), Playwright's output folder with its traces (unzipped) and the run's logs. No
  * canary, in any encoding, and no JWT may be found. The canaries are valid social credentials for the
  * simulator (`sim-<provider>-CANARY…`), so the sign-ins succeed and the tokens travel through every path.
+ *
+ * Secrets minted at run time too: google's accounts come from a `once` credential source and epicgames' codes from a
+ * `perTest` one (test/fixtures/credential-sources/sim-accounts.mjs), neither known before the run nor listed in the
+ * profile; every value they printed is read back from their ledger after the run and searched for as a canary.
  */
 
 const OUT = join(PROJECT_ROOT, 'reports/out/secret-hygiene');
@@ -44,6 +48,15 @@ async function waitUntilFree(origin: string, limitMs: number): Promise<void> {
   }
 }
 const MARK = `CANARY${randomBytes(5).toString('hex')}`;
+const SOURCE = join(PROJECT_ROOT, 'test/fixtures/credential-sources/sim-accounts.mjs');
+/** Where the credential sources write down what they printed (one JSON line per run of a command). */
+const LEDGER = join(OUT, 'source-ledger.jsonl');
+
+/** Every value the credential sources minted during the run. */
+function mintedAtRunTime(): string[] {
+  if (!existsSync(LEDGER)) return [];
+  return readFileSync(LEDGER, 'utf8').split('\n').filter(Boolean).flatMap((line) => (JSON.parse(line) as Record<string, string>[]).flatMap((a) => [a.accessToken, a.code].filter((v): v is string => v !== undefined)));
+}
 
 /** Every secret of the profile, as environment variables, and the profile that reads them. */
 function canaryProfile(port: number): { path: string; env: Record<string, string>; canaries: string[] } {
@@ -75,6 +88,11 @@ function canaryProfile(port: number): { path: string; env: Record<string, string
   templates.steam = { sessionTicket: { base64: `sim-steam-${MARK}{id}` }, appId: '480' };
   templates.xbox = { sessionTicket: { base64: `sim-xbox-${MARK}{id}` } };
   templates.epicgames = { code: `sim-epicgames-${MARK}{id}`, deploymentId: 'sim-deployment-0001' };
+  // Minted at run time by credential sources, not by the harness: no template, no literal, nothing known in advance.
+  credentials.google = { command: [process.execPath, SOURCE, 'google', '2', LEDGER], run: 'once' } as unknown as unknown[];
+  credentials.epicgames = { command: [process.execPath, SOURCE, 'epicgames', '1', LEDGER], run: 'perTest' } as unknown as unknown[];
+  delete templates.google;
+  delete templates.epicgames;
 
   const clientSecret = `client-secret-${MARK}`;
   const path = writeProfile(OUT, port, (doc) => {
@@ -151,7 +169,9 @@ test(`no canary secret (${MARK}) and no JWT in reports, traces or logs, even wit
   const control = scanForCanaries([join(OUT, 'control')], profile.canaries).findings;
   assert.ok(control.some((f) => f.what.includes('Base64')) && control.some((f) => !f.what.includes('Base64')), 'the scanner finds canaries that are there, plain and Base64');
 
-  const scan = scanForCanaries([resultsDir, ...reports, history, join(OUT, 'conformance'), join(OUT, 'e2e')], profile.canaries);
+  const minted = mintedAtRunTime();
+  assert.ok(minted.some((v) => v.startsWith('sim-google-')) && minted.some((v) => v.startsWith('sim-epicgames-')), 'the credential sources ran and minted secrets');
+  const scan = scanForCanaries([resultsDir, ...reports, history, join(OUT, 'conformance'), join(OUT, 'e2e')], [...profile.canaries, ...minted]);
   process.stdout.write(`hygiene: scanned ${scan.filesScanned} files and ${scan.zipEntriesScanned} trace entries: ${scan.findings.length} findings\n`);
   for (const f of scan.findings.slice(0, 20)) process.stdout.write(`  LEAK ${f.what} in ${f.file.replace(`${PROJECT_ROOT}/`, '')}: …${f.excerpt}…\n`);
   assert.equal(scan.findings.length, 0, `${scan.findings.length} secrets found in the run's artifacts (see above)`);
