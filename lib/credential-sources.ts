@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { withFileLock } from './file-lock.ts';
 import { accountValidator, describeSchemaError, sessionTicketProblem, type Account, type CredentialSource, type TargetProfile } from './profile.ts';
 import { Redactor } from './redact.ts';
@@ -91,6 +91,16 @@ export function parseSourceOutput(source: Pick<CredentialSource, 'section' | 'pr
 }
 
 /**
+ * A relative path in the command that names no file in the profile's folder, where the command runs: the likely
+ * reason a source fails at once (a snippet written for a profile in another folder), said beside its own error.
+ */
+export function missingRelativePath(source: Pick<CredentialSource, 'command' | 'cwd'>): string | undefined {
+  const looksLikeFile = (arg: string): boolean => !arg.startsWith('-') && !/\s/.test(arg) && !isAbsolute(arg) && !/^\w+:/.test(arg) && (arg.includes('/') || /\.(ts|mts|js|mjs|cjs|py|sh|rb)$/.test(arg));
+  const missing = source.command.find((arg) => looksLikeFile(arg) && !existsSync(resolve(source.cwd, arg)));
+  return missing === undefined ? undefined : `; no file ${missing} in the profile's folder ${source.cwd}, where the command runs: write the path from that folder`;
+}
+
+/**
  * Runs a source's command once and reads its accounts. Never throws: a command that cannot start, exits non-zero,
  * outlives its timeout or prints something else than accounts gives the reason (stderr quoted, redacted).
  * `secrets`: the profile's, to redact from the quoted stderr (the source's env values are added).
@@ -143,7 +153,7 @@ export function runCredentialSource(source: CredentialSource, secrets: readonly 
         }
         const redactor = new Redactor([...secrets, ...Object.values(source.env), ...printed]);
         const said = lastLines(stderr);
-        return finish({ ok: false, reason: `${signal ? `was ended by ${signal}` : `exited with code ${code}`}${said ? `: stderr: ${redactor.text(said)}` : ' (nothing on stderr)'}` });
+        return finish({ ok: false, reason: `${signal ? `was ended by ${signal}` : `exited with code ${code}`}${said ? `: stderr: ${redactor.text(said)}` : ' (nothing on stderr)'}${missingRelativePath(source) ?? ''}` });
       }
       finish(parseSourceOutput(source, stdout));
     });

@@ -77,6 +77,15 @@ test('a non-zero exit gives its stderr, trimmed and redacted', async () => {
   assert.equal((quiet as { reason: string }).reason, 'exited with code 2 (nothing on stderr)');
 });
 
+test('a relative path the profile\'s folder does not have is named beside the failure: the command runs there', async () => {
+  writeFileSync(join(dir, 'exits.mjs'), 'process.exit(4)');
+  const missing = await runCredentialSource({ ...source(''), command: [node, 'credential-sources/facebook-test-users.mjs'] });
+  assert.match((missing as { reason: string }).reason, new RegExp(`^exited with code 1: stderr: .*; no file credential-sources/facebook-test-users\\.mjs in the profile's folder ${dir}, where the command runs: write the path from that folder$`));
+  // A path that is there, and a script given with -e, are not blamed.
+  assert.equal((await runCredentialSource({ ...source(''), command: [node, 'exits.mjs'] }) as { reason: string }).reason, 'exited with code 4 (nothing on stderr)');
+  assert.equal((await runCredentialSource(source('/* a/b */ process.exit(5)')) as { reason: string }).reason, 'exited with code 5 (nothing on stderr)');
+});
+
 test('a command that outlives its timeout is killed, and says so', async () => {
   const started = Date.now();
   const result = await runCredentialSource(source('setInterval(() => {}, 1000)', { timeoutSeconds: 1 }));
