@@ -29,6 +29,8 @@ export interface ConvertOptions {
   redactor?: Redactor;
   dashboardHtmlPath?: string | undefined;
   k6ExitCode?: number | null;
+  /** Providers with accounts in the profile that the load could not sign in with, each with why (load/run/plan.ts). */
+  leftOut?: readonly { provider: string; reason: string }[];
 }
 
 const FEATURES: Record<string, string> = {
@@ -220,6 +222,12 @@ export function convertSummary(options: ConvertOptions): TestResult[] {
   mkdirSync(options.resultsDir, { recursive: true });
   const writer = new FileSystemWriter({ resultsDir: options.resultsDir });
   const { result, charts } = buildResult(options.summary, options.k6ExitCode ?? null);
+  const leftOut = options.leftOut ?? [];
+  if (leftOut.length > 0) {
+    // Not a failure of the target: said where the reader of the load result looks, so a missing provider is no surprise.
+    result.description = `${result.description ?? ''}\n\nLeft out of the mix (a load test signs in with the same accounts again and again):\n${leftOut.map((l) => `- ${l.reason}`).join('\n')}`;
+    result.parameters.push({ name: 'left out of the mix', value: leftOut.map((l) => l.provider).join(', ') });
+  }
   const attach = (name: string, type: string, ext: string, content: string): void => {
     const source = `${randomUUID()}-attachment.${ext}`;
     writer.writeAttachment(source, Buffer.from(redactor.text(content), 'utf8'));

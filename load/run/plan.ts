@@ -147,6 +147,37 @@ export interface RunPlan {
   /** Start the embedded simulator with this limit (then config.target.baseUrl is filled in once it listens). */
   simulator: SimulatorLimit | null;
   peakRate: number;
+  /** Providers and platforms the profile has accounts for that the load cannot sign in with, each with why. */
+  leftOut: LeftOut[];
+}
+
+export interface LeftOut {
+  provider: string;
+  reason: string;
+}
+
+/**
+ * Why a provider with accounts in the profile is not in the load's mix: a load test signs in with the same accounts
+ * again and again, so only reusable ones serve. `once` sources must have been run (lib/credential-sources.ts
+ * prepareCredentials) before this is asked; a source that failed or an account refused before the suites is in
+ * `profile.unavailable`.
+ */
+export function leftOutOfLoad(profile: TargetProfile, inMix: (provider: string) => boolean): LeftOut[] {
+  const out: LeftOut[] = [];
+  for (const provider of [...profile.providers, ...CROSS_AUTH_PLATFORMS]) {
+    if (inMix(provider)) continue;
+    const field = `credentials.${provider}`;
+    const unavailable = profile.unavailable[field];
+    const source = profile.sources.credentials[provider];
+    const list = profile.credentials[provider] ?? [];
+    let reason: string | undefined;
+    if (unavailable !== undefined) reason = unavailable;
+    else if (source?.run === 'perTest') reason = `${provider}: its accounts come from a perTest credential source (${field}): each works for one test, and a load test signs in with its accounts again and again`;
+    else if (source) reason = `${provider}: its credential source (${field}) has not run: the load runner runs once sources before it plans`;
+    else if (list.length > 0) reason = `${provider}: its accounts are single-use (singleUse): each signs in once, and a load test signs in with its accounts again and again`;
+    if (reason !== undefined) out.push({ provider, reason });
+  }
+  return out;
 }
 
 /** VUs for a peak arrival rate: room for answers of 0.2 s on average, at least 40, never past the hard cap. */
@@ -205,9 +236,10 @@ export function planRun(args: LoadArgs, profile: TargetProfile): RunPlan {
   boundedRate(peakRate, profile.load.maxRate);
   if (args.script === 'ratelimit' && durationSeconds < 5) throw new UsageError('ratelimit: --duration must be at least 5 s (hold, ramp through the limit, hold)');
 
-  // Load signs in with an account again and again: single-use accounts are never part of it (nor, for now, accounts
-  // of credential sources, which are absent from profile.credentials until a run's workers resolve them).
-  const reusable = Object.fromEntries(Object.entries(profile.credentials).map(([p, list]) => [p, reusableAccounts(list)]));
+  // Load signs in with an account again and again: single-use accounts and perTest sources' are never part of it; a
+  // once source's accounts are, once the runner has run it (they are then in profile.credentials); a list the run
+  // cannot use (its source failed, or the credential check saw it refused) is left out too. leftOutOfLoad says why.
+  const reusable = Object.fromEntries(Object.entries(profile.credentials).map(([p, list]) => [p, profile.unavailable[`credentials.${p}`] === undefined ? reusableAccounts(list) : []]));
   const hasCredentials = (p: string): boolean => profile.credentialTemplates[p] !== undefined || (reusable[p]?.length ?? 0) > 0;
   const client = profile.oauth.singleRedirect;
   const config: RunPlan['config'] = {
@@ -232,7 +264,7 @@ export function planRun(args: LoadArgs, profile: TargetProfile): RunPlan {
     accounts: reusable as unknown as LoadSecrets['accounts'],
     clientSecret: client.clientSecret,
   };
-  return { config, secrets, simulator, peakRate };
+  return { config, secrets, simulator, peakRate, leftOut: leftOutOfLoad(profile, hasCredentials) };
 }
 
 export function resolveProfilePath(args: LoadArgs, env: NodeJS.ProcessEnv, fallback: string): string {

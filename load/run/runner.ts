@@ -12,6 +12,7 @@ import { summaryFileName } from '../lib/ratelimit-result.ts';
 import { thresholdResults, type K6Summary } from '../lib/summary.ts';
 import { convertSummary, defaultResultsDir } from '../report/summary-to-allure.ts';
 import { findK6 } from './k6-binary.ts';
+import { prepareLoadCredentials, type LoadCredentials } from './credential-sources.ts';
 import { planRun, resolveProfilePath, type LoadArgs } from './plan.ts';
 import { startSimulatorProcess, type SimulatorProcess } from './simulator-process.ts';
 
@@ -162,13 +163,15 @@ export async function runLoad(args: LoadArgs, options: RunOptions = {}): Promise
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const k6 = findK6(env);
   const profile = loadProfile(resolveProfilePath(args, env, DEFAULT_PROFILE_PATH), env);
-  const plan = planRun(args, profile);
-  const redactor = new Redactor([...profile.secrets, plan.secrets.clientSecret]);
+  // Planned first for its safety rules (nothing starts before they hold), again once the sources have run.
+  let plan = planRun(args, profile);
   const runId = `${args.script}-${stamp()}-${Math.random().toString(36).slice(2, 8)}`;
   const outDir = options.outDir ?? join(PROJECT_ROOT, 'load', 'out', runId);
   mkdirSync(outDir, { recursive: true });
 
   let sim: SimulatorProcess | null = null;
+  let credentials: LoadCredentials | null = null;
+  let redactor = new Redactor([...profile.secrets, plan.secrets.clientSecret]);
   const problems: string[] = [];
   try {
     if (plan.simulator) {
@@ -177,6 +180,11 @@ export async function runLoad(args: LoadArgs, options: RunOptions = {}): Promise
       const limit = plan.simulator.rateLimit === null ? 'no rate limit' : `${plan.simulator.limiter ?? 'default'} limiter, limit ${plan.simulator.rateLimit}/s, burst ${plan.simulator.burst}`;
       log(`load: started the embedded simulator at ${sim.url} (${limit})`);
     }
+    // The once sources' accounts join the mix as literal accounts do (their values are secrets from here on).
+    credentials = await prepareLoadCredentials(profile, env, sim);
+    plan = planRun(args, profile);
+    redactor = new Redactor([...profile.secrets, plan.secrets.clientSecret]);
+    for (const { reason } of plan.leftOut) log(`load: left out of the mix: ${redactor.text(reason)}`);
     const config: LoadConfig = { ...plan.config, target: { ...plan.config.target, baseUrl: sim ? sim.url : plan.config.target.baseUrl }, outDir, runId };
     const configPath = join(outDir, 'config.json');
     writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
@@ -238,6 +246,7 @@ export async function runLoad(args: LoadArgs, options: RunOptions = {}): Promise
           redactor,
           dashboardHtmlPath: existsSync(dashboardPath) ? dashboardPath : undefined,
           k6ExitCode: k6ExitCode === 108 && searchFinished(summary) ? 0 : k6ExitCode,
+          leftOut: plan.leftOut,
         });
         log(`load: Allure results for ${written.length} scenario(s) in ${relative(PROJECT_ROOT, resultsDir) || resultsDir}`);
       }
@@ -247,5 +256,6 @@ export async function runLoad(args: LoadArgs, options: RunOptions = {}): Promise
     return { script: args.script, exitCode: problems.length === 0 ? 0 : 1, k6ExitCode, outDir, summary, problems };
   } finally {
     await sim?.stop();
+    credentials?.release();
   }
 }
