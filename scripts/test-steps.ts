@@ -99,7 +99,8 @@ export function testPhases(): Phase[] {
         // Accounts from credential sources (once, perTest) pass against the simulator; broken sources and refused
         // accounts skip only their provider's tests, with one "Credentials refused" result each; on the simulator a
         // refusal fails instead.
-        { name: 'self-check: credential sources', command: nodeTest(['test/self-check/credential-sources.selfcheck.ts']) },
+        // The example sources as child processes against the simulator's fake networks, and expired or spent credentials.
+        { name: 'self-check: credential sources', command: nodeTest(['test/self-check/credential-sources.selfcheck.ts', 'test/self-check/sim-credential-sources.selfcheck.ts']) },
       ],
     },
   ];

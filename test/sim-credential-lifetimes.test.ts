@@ -7,7 +7,7 @@ import { EPIC_TEST_ACCOUNT, FACEBOOK_TEST_APP, TEST_ACCOUNTS_BEARER } from '../s
 /**
  * The fake networks alone, in-process, on a clock the test moves: credentials that expire (--social-token-ttl),
  * Epic codes that work once and for 300 s (--epic-codes-single-use), the test-account APIs and their refusals.
- * What the Login simulator does with a refused credential is in sim-credential-sources.test.ts, over HTTP.
+ * What the Login simulator does with a refused credential is in self-check/sim-credential-sources.selfcheck.ts, over HTTP.
  */
 
 const servers: Server[] = [];

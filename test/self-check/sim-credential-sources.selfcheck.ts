@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { PROJECT_ROOT } from '../lib/profile.ts';
-import { EPIC_TEST_ACCOUNT, FACEBOOK_TEST_APP, TEST_ACCOUNTS_BEARER } from '../sim/seed.ts';
-import { MULTI, PROJECT, b64, qs, simulator } from './sim-helpers.ts';
+import { PROJECT_ROOT } from '../../lib/profile.ts';
+import { EPIC_TEST_ACCOUNT, FACEBOOK_TEST_APP, TEST_ACCOUNTS_BEARER } from '../../sim/seed.ts';
+import { MULTI, PROJECT, b64, qs, simulator } from '../sim-helpers.ts';
 
 /**
  * The example credential sources (targets/credential-sources/) run as a profile runs them: `npx tsx <file>` as a
