@@ -111,8 +111,13 @@ function lenientRedirectDefects(): Record<string, Defect> {
         area: 'redirect_uri',
         swaps: 'rule:redirectUri',
         rules: {
-          redirectUri: (client, given) =>
-            given !== undefined && given !== '' && client.redirectUris.some((r) => matches(given, r)) ? given : good.redirectUri(client, given),
+          redirectUri: (client, given) => {
+            const matched = given === undefined || given === '' ? undefined : client.redirectUris.find((r) => matches(given, r));
+            if (matched === undefined) return good.redirectUri(client, given);
+            // Accepted: the login URL is built on the URI as given, or on the registered one it matched where the given
+            // one is no URL to build on (127x0.0.1, http%3A//…): a 200 either way, never a crash.
+            return URL.canParse(given!) ? given! : matched;
+          },
         },
       };
       return [name, defect];
