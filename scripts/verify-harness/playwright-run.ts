@@ -20,6 +20,8 @@ export interface FailedCheck {
 
 export interface RunOutcome {
   passed: number;
+  /** The titles of the passed tests (file › describe › title), for proofs that need to know which passed. */
+  passedTitles?: string[];
   failed: FailedCheck[];
   flaky: string[];
   skipped: number;
@@ -92,7 +94,10 @@ export function collect(report: JsonReport, outcome: RunOutcome): void {
     for (const spec of suite.specs ?? []) {
       for (const t of spec.tests) {
         const title = [spec.file, ...here, spec.title].join(' › ');
-        if (t.status === 'expected') outcome.passed++;
+        if (t.status === 'expected') {
+          outcome.passed++;
+          (outcome.passedTitles ??= []).push(title);
+        }
         else if (t.status === 'skipped') outcome.skipped++;
         else if (t.status === 'flaky') outcome.flaky.push(title);
         else {
