@@ -89,7 +89,7 @@ const errorOf = (answer: Answer): Record<string, unknown> => ((answer.body as { 
 const EXACT_MATCH = 'RFC 6749 §3.1.2.3 and RFC 9700 §4.1.3 ask for exact string matching';
 export const LENIENT_REDIRECT: Record<string, { comparison: LenientComparison; accepts: string }> = {
   'redirect-uri-normalised': { comparison: 'normalising', accepts: 'equal after RFC 3986 §6.2.2 normalisation (HTTP://, %63allback, /./callback, an explicit default port)' },
-  'redirect-uri-case-insensitive': { comparison: 'case-insensitive', accepts: 'equal when compared case-insensitively (/CALLBACK)' },
+  'redirect-uri-case-insensitive': { comparison: 'case-insensitive', accepts: 'the same but for letter case (/CALLBACK)' },
   'redirect-uri-percent-decoded': { comparison: 'percent-decoding', accepts: 'equal after percent-decoding, repeatedly (%2F, %2563)' },
   'redirect-uri-prefix-match': { comparison: 'prefix', accepts: 'a registered one with anything appended (it starts with it)' },
   'redirect-uri-host-substring': { comparison: 'host-substring', accepts: 'the same but for an authority that contains the registered host (attacker.<host>, <host>.attacker.example, userinfo, another port)' },
