@@ -147,3 +147,33 @@ describe('redirect_uri look-alikes', () => {
     for (const compare of Object.values(LENIENT_COMPARISONS)) assert.equal(compare('https://attacker.example/callback', TYPICAL[0]!), false);
   });
 });
+
+describe('verify:harness look-alike line', async () => {
+  const { lookAlikeGrep, lookAlikeProof } = await import('../scripts/verify-harness/lookalike-proof.ts');
+  const { CLASS_INFO } = await import('../lib/redirect-lookalikes.ts');
+  const failed = (cls: (typeof LOOK_ALIKE_CLASSES)[number]) => `conformance › conformance/oauth-login-query.spec.ts › oauthLogin: OAuth 2.0 query › redirect_uri › look-alikes of the registered URIs (exact matching) › ${CLASS_INFO[cls].title}: every look-alike is refused`;
+  const allCaught = LOOK_ALIKE_CLASSES.map((c) => ({ name: LOOK_ALIKE_DEFECTS[c], failedTitles: [failed(c)] }));
+  const goodPassed = { passed: true, passedTitles: LOOK_ALIKE_CLASSES.map(failed) };
+
+  test('every class refused by the simulator and caught by its own class\'s test: the line says so', () => {
+    const proof = lookAlikeProof(TYPICAL, allCaught, goodPassed);
+    assert.equal(proof.ok, true);
+    assert.equal(proof.line, 'redirect look-alikes: 11 classes, each refused by the simulator and caught by its defect (70 look-alikes of 2 registered URIs)');
+  });
+
+  test('a defect caught only by another class\'s test, or a class the simulator did not pass, is not proven', () => {
+    const other = allCaught.map((r) => (r.name === LOOK_ALIKE_DEFECTS.query ? { ...r, failedTitles: [failed('prefix')] } : r));
+    const proof = lookAlikeProof(TYPICAL, other, goodPassed);
+    assert.equal(proof.ok, false);
+    assert.match(proof.line, /10 of 11 classes proven/);
+    assert.match(proof.details.join('\n'), /query: NOT caught by its own tests/);
+    assert.equal(lookAlikeProof(TYPICAL, allCaught, { passed: false, passedTitles: [] }).ok, false);
+    assert.match(lookAlikeProof(TYPICAL, allCaught, null).line, /not checked/);
+  });
+
+  test('the fast mode greps a look-alike defect\'s own class tests, and nothing for other defects', () => {
+    assert.equal(lookAlikeGrep('redirect-uri-trimmed'), 'surrounding whitespace: every look-alike is refused');
+    assert.ok(new RegExp(lookAlikeGrep('redirect-uri-normalised')!).test(failed('normalisation')));
+    assert.equal(lookAlikeGrep('open-redirect'), undefined);
+  });
+});

@@ -39,6 +39,8 @@ export interface RunRequest {
   env: Record<string, string>;
   files?: readonly string[];
   grep?: string;
+  /** Leaves out the tests whose title matches (Playwright's --grep-invert). */
+  grepInvert?: string;
   workers: number;
   repeatEach?: number;
   /** Stop after this many failed tests (0: never). */
@@ -130,6 +132,7 @@ export async function runPlaywright(req: RunRequest): Promise<RunOutcome> {
     ...(req.repeatEach ? [`--repeat-each=${req.repeatEach}`] : []),
     ...(req.maxFailures ? [`--max-failures=${req.maxFailures}`] : []),
     ...(req.grep ? ['--grep', req.grep] : []),
+    ...(req.grepInvert ? ['--grep-invert', req.grepInvert] : []),
     ...(req.files ?? []),
   ];
   const env: NodeJS.ProcessEnv = {
