@@ -177,3 +177,37 @@ describe('verify:harness look-alike line', async () => {
     assert.equal(lookAlikeGrep('open-redirect'), undefined);
   });
 });
+
+describe('lenient comparisons written apart from the simulator\'s defects', () => {
+  // Common ways servers compare redirect URIs, each written here independently of sim/redirect-comparisons.ts: every
+  // one must accept at least one generated look-alike, or refuse a registered URI (so a server that compares that way
+  // fails a conformance test either way).
+  const parse = (s: string): URL | null => (URL.canParse(s) ? new URL(s) : null);
+  const OTHERS: Record<string, (given: string, registered: string) => boolean> = {
+    'WHATWG URL href equality': (g, r) => parse(g)?.href === parse(r)?.href,
+    'origin and pathname only (query, fragment ignored)': (g, r) => parse(g) !== null && parse(g)!.origin === parse(r)!.origin && parse(g)!.pathname === parse(r)!.pathname,
+    'origin only': (g, r) => parse(g)?.origin === parse(r)?.origin,
+    'pathname only': (g, r) => parse(g)?.pathname === parse(r)?.pathname,
+    'host endsWith': (g, r) => parse(g) !== null && parse(g)!.host.endsWith(parse(r)!.host) && parse(g)!.pathname === parse(r)!.pathname,
+    'decodeURIComponent once': (g, r) => { try { return decodeURIComponent(g) === r; } catch { return false; } },
+    'unescaped, unanchored regular expression': (g, r) => new RegExp(r).test(g),
+    'unescaped, anchored regular expression': (g, r) => new RegExp(`^${r}$`).test(g),
+    'path compared case-insensitively': (g, r) => parse(g) !== null && parse(g)!.origin === parse(r)!.origin && parse(g)!.pathname.toLowerCase() === parse(r)!.pathname.toLowerCase(),
+    'string includes': (g, r) => g.includes(r),
+    'without the query string': (g, r) => g.split('?')[0] === r.split('?')[0],
+    'trimmed': (g, r) => g.trim() === r,
+    'whole string lower-cased': (g, r) => g.toLowerCase() === r.toLowerCase(),
+    'trailing slashes dropped': (g, r) => g.replace(/\/+$/, '') === r.replace(/\/+$/, ''),
+  };
+  for (const registered of [TYPICAL, QUIRKY[0]!, QUIRKY[2]!]) {
+    test(`each accepts a look-alike of ${registered.join(', ')}`, () => {
+      const all = lookAlikesFor(registered);
+      for (const [name, compare] of Object.entries(OTHERS)) {
+        // A comparison that does not even accept a registered URI (an unescaped "?" in a regular expression) fails the
+        // tests that use the registered URIs instead.
+        const refusesRegistered = registered.some((r) => !compare(r, r));
+        assert.ok(refusesRegistered || all.some((l) => registered.some((r) => compare(l.uri, r))), `${name} accepts no look-alike`);
+      }
+    });
+  }
+});
