@@ -221,6 +221,10 @@ function candidates(registered: string): Record<LookAlikeClass, Make[]> {
       ? []
       : [{ component: 'path', name: 'a trailing slash', uri: withParts({ path: `${path}/` }) }, { component: 'path', name: 'two trailing slashes', uri: withParts({ path: `${path}//` }) }];
 
+  // A query or fragment moves "the end of the URI" away from the path: a comparison that drops a trailing "/" of the
+  // whole string is lenient there.
+  if (parts.query !== undefined || parts.fragment !== undefined) trailingSlash.push({ component: parts.fragment !== undefined ? 'fragment' : 'query', name: 'a slash at the very end', uri: `${registered}/` });
+
   const fragment: Make[] = [
     { component: 'fragment', name: 'an empty fragment', uri: parts.fragment === undefined ? withParts({ fragment: '' }) : null },
     { component: 'fragment', name: parts.fragment === undefined ? 'a fragment' : 'another fragment', uri: withParts({ fragment: `${parts.fragment ?? ''}lookalike` }) },

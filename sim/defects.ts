@@ -94,7 +94,7 @@ export const LENIENT_REDIRECT: Record<string, { comparison: LenientComparison; a
   'redirect-uri-prefix-match': { comparison: 'prefix', accepts: 'a registered one with anything appended (it starts with it)' },
   'redirect-uri-host-substring': { comparison: 'host-substring', accepts: 'the same but for an authority that contains the registered host (attacker.<host>, <host>.attacker.example, userinfo, another port)' },
   'redirect-uri-pattern': { comparison: 'pattern', accepts: 'matching a registered one read as a pattern in which "." matches any character (127x0.0.1)' },
-  'redirect-uri-trailing-slash': { comparison: 'trailing-slash', accepts: 'equal once trailing slashes of the path are dropped' },
+  'redirect-uri-trailing-slash': { comparison: 'trailing-slash', accepts: 'equal once trailing slashes of the path (and of the whole URI) are dropped' },
   'redirect-uri-fragment-ignored': { comparison: 'fragment-ignored', accepts: 'equal once the fragment is dropped (…/callback#x)' },
   'redirect-uri-query-subset': { comparison: 'query-subset', accepts: 'the same but for a query holding at least the registered parameters, in any order (?, ?x=1)' },
   'redirect-uri-scheme-ignored': { comparison: 'scheme-ignored', accepts: 'equal but for the scheme (https for http, //host/path)' },

@@ -102,8 +102,9 @@ export const LENIENT_COMPARISONS = {
     return new RegExp(`^${source}$`, 's').test(given);
   },
   'trailing-slash': (given, registered) => {
+    // Trailing slashes dropped from the path, and from the end of the whole URI.
     const strip = (uri: string): string => {
-      const p = split(uri);
+      const p = split(uri.replace(/\/+$/, ''));
       return join({ ...p, path: p.path.replace(/\/+$/, '') });
     };
     return strip(given) === strip(registered);
