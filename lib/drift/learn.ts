@@ -80,6 +80,7 @@ export function learnedFile(record: RunRecord, profile: Pick<TargetProfile, 'exp
     $comment:
       `Learned by npm start -- --learn from run ${record.run.id} of ${record.run.target.name} on ${record.run.date}: ${observed} of ${ANSWER_CASES.length} cases observed. ` +
       `"observed" says how many answers each value rests on; a case not observed keeps the value of ${from}. ` +
+      '"facts" keeps what no case holds: whether every 429 carried Retry-After, and in which form; a later run whose 429s break it fails. ' +
       'To adopt it, point the profile\'s "expectations" at this file (or copy it over your expectations file). Edit freely: once edited, --learn does not overwrite it without --force.',
     learned: { run: record.run.id, date: record.run.date, target: record.run.target.name, commit: record.run.commit, from, sha256: learnedHash({ cases, facts }) },
     cases,
