@@ -3,7 +3,8 @@ import { expect, targetProfile, test } from '../lib/fixtures.ts';
 import { codeFrom, exchangeCode } from '../lib/oauth-flow.ts';
 import { decodeLoginJwt, scopesOf } from '../lib/jwt.ts';
 import { jwtOf } from '../lib/matchers.ts';
-import { REDIRECT_URI_RULE, RESPONSE_TYPE_RULE, SCOPE_RULE, STATE_RULE, param, type AnswerCase } from '../contract/index.ts';
+import { REDIRECT_URI_EXACT_MATCH, REDIRECT_URI_RULE, RESPONSE_TYPE_RULE, SCOPE_RULE, STATE_RULE, param, redirectUriRegisteredRule, type AnswerCase } from '../contract/index.ts';
+import { CLASS_INFO, LOOK_ALIKE_CLASSES, lookAlikesByClass } from '../lib/redirect-lookalikes.ts';
 import { ENTRY_IDS, baseQuery, entries } from './oauth-entries.ts';
 
 /**
@@ -22,19 +23,11 @@ const multi = profile.oauth.multiRedirect;
 const id = String(single.clientId);
 const NON_INTEGER_CLIENT_IDS = [`${id}abc`, `${id}.0`, `${id}.5`, `${id}e0`, `0x${single.clientId.toString(16)}`, 'seven'];
 
-const lookAlikes = (registered: string): { title: string; uri: string }[] => {
-  const u = new URL(registered);
-  const withHost = new URL(registered);
-  withHost.hostname = 'evil.example';
-  return [
-    { title: 'another host', uri: withHost.toString() },
-    { title: 'the registered host as userinfo of another', uri: `${u.protocol}//${u.host}@evil.example${u.pathname}` },
-    { title: 'another path', uri: `${u.origin}${u.pathname}-evil${u.search}` },
-    { title: 'a trailing slash', uri: `${u.origin}${u.pathname}/${u.search}` },
-    { title: 'an extra query parameter', uri: `${registered}${u.search ? '&' : '?'}next=https%3A%2F%2Fevil.example` },
-    { title: 'another scheme', uri: registered.replace(/^http(s?):/, (_m, s: string) => (s ? 'http:' : 'https:')) },
-  ];
-};
+/**
+ * Look-alikes of the several-URI client's registered URIs, generated per way a comparison can be lenient
+ * (lib/redirect-lookalikes.ts): one test per class and endpoint, one request per look-alike.
+ */
+const LOOK_ALIKES = lookAlikesByClass(multi.redirectUris);
 
 for (const entryId of ENTRY_IDS) {
   test.describe(`${entryId}: OAuth 2.0 query`, () => {
@@ -159,16 +152,35 @@ for (const entryId of ENTRY_IDS) {
         await expect(x).toMatchExpectation('redirectUriAmbiguous');
       });
 
-      const refused = [{ title: 'an unregistered URI', uri: 'https://evil.example/callback' }, ...lookAlikes(multi.redirectUris[0]!).map((l) => ({ title: `a look-alike with ${l.title}`, uri: l.uri }))];
-      for (const c of refused) {
-        test(`${c.title} is refused (no open redirect)`, async ({ api, accounts, data, report }) => {
-          const entry = entries(profile, api, accounts)[entryId];
-          await report.describe({ endpoint: entryId, feature: 'redirect_uri is a registered URI', story: entry.story, source: src('redirect_uri'), covers: ['query.redirect_uri'], expectation: true, severity: 'critical' });
-          const x = await entry.call(baseQuery(multi, data.validState(), c.uri));
-          await expect(x).toBeRejected(`${c.uri} is not a registered redirect URI`);
-          await expect(x).toMatchExpectation('redirectUriNotRegistered');
-        });
-      }
+      test('an unregistered URI is refused (no open redirect)', async ({ api, accounts, data, report }) => {
+        const entry = entries(profile, api, accounts)[entryId];
+        await report.describe({ endpoint: entryId, feature: 'redirect_uri is a registered URI', story: entry.story, source: redirectUriRegisteredRule(entryId), covers: ['query.redirect_uri'], expectation: true, severity: 'critical' });
+        const uri = 'https://evil.example/callback';
+        const x = await entry.call(baseQuery(multi, data.validState(), uri));
+        await expect(x).toBeRejected(`${uri} is not a registered redirect URI`);
+        await expect(x).toMatchExpectation('redirectUriNotRegistered');
+      });
+
+      // Each class is what one lenient comparison would accept: every look-alike must be refused, as an exact
+      // comparison refuses it. Soft assertions: the report lists every look-alike that got through, not the first.
+      test.describe('look-alikes of the registered URIs (exact matching)', () => {
+        for (const cls of LOOK_ALIKE_CLASSES) {
+          test(`${CLASS_INFO[cls].title}: every look-alike is refused`, async ({ api, accounts, data, report }) => {
+            const entry = entries(profile, api, accounts)[entryId];
+            await report.describe({ endpoint: entryId, feature: `redirect_uri look-alikes: ${CLASS_INFO[cls].title}`, story: entry.story, source: redirectUriRegisteredRule(entryId), covers: ['query.redirect_uri'], expectation: true, severity: 'critical' });
+            const list = LOOK_ALIKES[cls];
+            test.skip(list.length === 0, `no ${cls} look-alike applies to the registered URIs ${multi.redirectUris.join(', ')}`);
+            for (const l of list) {
+              await test.step(`${l.name}: ${JSON.stringify(l.uri)}`, async () => {
+                const x = await entry.call(baseQuery(multi, data.validState(), l.uri));
+                const why = `${JSON.stringify(l.uri)} is not a registered redirect URI, only like ${l.registered} (${l.name}); ${CLASS_INFO[cls].acceptedBy} would accept it, but ${REDIRECT_URI_EXACT_MATCH}`;
+                await expect.soft(x).toBeRejected(why);
+                await expect.soft(x).toMatchExpectation('redirectUriNotRegistered');
+              });
+            }
+          });
+        }
+      });
     });
 
     test.describe('scope', () => {

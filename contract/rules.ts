@@ -35,6 +35,19 @@ export const PAYLOAD_RULE: Source = { doc: 'jwtLogin', item: 'query.payload', qu
 /** `redirect_uri` "is required if you have more than one redirect URI in your project settings." */
 export const REDIRECT_URI_RULE: Source = { doc: 'oauthLogin', item: 'query.redirect_uri', quote: 'The parameter is required if you have more than one redirect URI in your project settings.' };
 
+/**
+ * `redirect_uri` is one of the URIs registered for the client ("To set up this parameter, contact your Customer
+ * Success Manager"), and OAuth 2.0 says how the two are compared: exactly, as strings (REDIRECT_URI_EXACT_MATCH).
+ */
+export const redirectUriRegisteredRule = (doc: 'oauthLogin' | 'crossAuth'): Source => ({
+  doc,
+  item: 'query.redirect_uri',
+  quote: 'URL to redirect the user to after account confirmation, successful authentication, or password reset confirmation. To set up this parameter, contact your Customer Success Manager or email to csm@xsolla.com.',
+});
+export const REDIRECT_URI_EXACT_MATCH =
+  'RFC 6749 §3.1.2.3: "the authorization server MUST compare the two URIs using simple string comparison as defined in [RFC3986] Section 6.2.1"; ' +
+  'RFC 9700 §4.1.3: "the authorization server MUST ensure that the two URIs are equal; see Section 6.2.1 of [RFC3986], Simple String Comparison"';
+
 /** Documented values of `scope`; others are passed through into the JWT unprocessed. */
 export const DOCUMENTED_SCOPES = ['email', 'offline', 'playfab'] as const;
 export const SCOPE_RULE: Source = { doc: 'oauthLogin', item: 'query.scope', quote: 'The Xsolla Login server does not process these values, but returns them in the received JWT.' };

@@ -1,3 +1,4 @@
+import type { RetryAfterFact } from './drift/retry-after-facts.ts';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -227,6 +228,19 @@ function loadExpectationsOf(profileFile: string, file: string): Record<AnswerCas
   } catch (error) {
     if (!(error instanceof ProfileError)) throw error;
     throw new ProfileError(profileFile, 'expectations', `expectations file ${file}: ${error.field || '(root)'}: ${error.reason}`);
+  }
+}
+
+/**
+ * The facts an expectations file keeps besides its cases (an adopted learned file's: Retry-After on every 429, its
+ * form; lib/drift/retry-after-facts.ts). Undefined when it has none or cannot be read (loadProfile reports that).
+ */
+export function expectationFacts(file: string): { retryAfter?: RetryAfterFact } | undefined {
+  try {
+    const raw = readDocument(file) as { facts?: { retryAfter?: RetryAfterFact } };
+    return raw.facts;
+  } catch {
+    return undefined;
   }
 }
 

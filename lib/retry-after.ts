@@ -14,3 +14,13 @@ export function retryAfterSeconds(value: string | undefined, nowMs = Date.now())
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - nowMs) / 1000));
 }
+
+/** The form a 429's Retry-After came in (RFC 9110 §10.2.3), or that it was absent or neither form. */
+export type RetryAfterForm = 'delta-seconds' | 'http-date' | 'absent' | 'invalid';
+
+export function retryAfterForm(value: string | undefined): RetryAfterForm {
+  if (value === undefined) return 'absent';
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return 'delta-seconds';
+  return IMF_FIXDATE.test(trimmed) && !Number.isNaN(Date.parse(trimmed)) ? 'http-date' : 'invalid';
+}

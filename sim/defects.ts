@@ -12,6 +12,7 @@ import type { SimOptions } from './context.ts';
 import { NOT_A_JSON_OBJECT, type Answer } from './http-io.ts';
 import * as good from './rules.ts';
 import type { Rules } from './rules.ts';
+import { LENIENT_COMPARISONS, type LenientComparison } from './redirect-comparisons.ts';
 import { MAIN_PROJECT_ID, RATE_LIMIT_PROJECT_ID } from './seed.ts';
 
 /**
@@ -83,6 +84,46 @@ const platformFieldOptional = (platform: CrossAuthPlatform, field: 'app_id'): Ru
 const errorAnswerWith = (change: (answer: Answer, error: ApiError) => Answer): Rules['errorAnswer'] => (error) => change(good.errorAnswer(error), error);
 
 const errorOf = (answer: Answer): Record<string, unknown> => ((answer.body as { error?: Record<string, unknown> }).error ?? {});
+
+/** What each lenient redirect_uri comparison lets through, for the defect's description. */
+const EXACT_MATCH = 'RFC 6749 §3.1.2.3 and RFC 9700 §4.1.3 ask for exact string matching';
+export const LENIENT_REDIRECT: Record<string, { comparison: LenientComparison; accepts: string }> = {
+  'redirect-uri-normalised': { comparison: 'normalising', accepts: 'equal after RFC 3986 §6.2.2 normalisation (HTTP://, %63allback, /./callback, an explicit default port)' },
+  'redirect-uri-case-insensitive': { comparison: 'case-insensitive', accepts: 'the same but for letter case (/CALLBACK)' },
+  'redirect-uri-percent-decoded': { comparison: 'percent-decoding', accepts: 'equal after percent-decoding, repeatedly (%2F, %2563)' },
+  'redirect-uri-prefix-match': { comparison: 'prefix', accepts: 'a registered one with anything appended (it starts with it)' },
+  'redirect-uri-host-substring': { comparison: 'host-substring', accepts: 'the same but for an authority that contains the registered host (attacker.<host>, <host>.attacker.example, userinfo, another port)' },
+  'redirect-uri-pattern': { comparison: 'pattern', accepts: 'matching a registered one read as a pattern in which "." matches any character (127x0.0.1)' },
+  'redirect-uri-trailing-slash': { comparison: 'trailing-slash', accepts: 'equal once trailing slashes of the path (and of the whole URI) are dropped' },
+  'redirect-uri-fragment-ignored': { comparison: 'fragment-ignored', accepts: 'equal once the fragment is dropped (…/callback#x)' },
+  'redirect-uri-query-subset': { comparison: 'query-subset', accepts: 'the same but for a query holding at least the registered parameters, in any order (?, ?x=1)' },
+  'redirect-uri-scheme-ignored': { comparison: 'scheme-ignored', accepts: 'equal but for the scheme (https for http, //host/path)' },
+  'redirect-uri-trimmed': { comparison: 'trimmed', accepts: 'equal once surrounding whitespace is trimmed' },
+};
+
+/** One defect per lenient comparison: the good redirect_uri rule, except that a URI the comparison matches is accepted as given. */
+function lenientRedirectDefects(): Record<string, Defect> {
+  return Object.fromEntries(
+    Object.entries(LENIENT_REDIRECT).map(([name, { comparison, accepts }]) => {
+      const matches = LENIENT_COMPARISONS[comparison];
+      const defect: Defect = {
+        description: `a redirect_uri is accepted when it is ${accepts}; ${EXACT_MATCH}`,
+        area: 'redirect_uri',
+        swaps: 'rule:redirectUri',
+        rules: {
+          redirectUri: (client, given) => {
+            const matched = given === undefined || given === '' ? undefined : client.redirectUris.find((r) => matches(given, r));
+            if (matched === undefined) return good.redirectUri(client, given);
+            // Accepted: the login URL is built on the URI as given, or on the registered one it matched where the given
+            // one is no URL to build on (127x0.0.1, http%3A//…): a 200 either way, never a crash.
+            return URL.canParse(given!) ? given! : matched;
+          },
+        },
+      };
+      return [name, defect];
+    }),
+  );
+}
 
 export const DEFECTS: Record<string, Defect> = {
   // ── state ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -312,15 +353,7 @@ export const DEFECTS: Record<string, Defect> = {
     swaps: 'rule:redirectUri',
     rules: { redirectUri: (client, given) => (given === undefined || given === '' ? good.redirectUri(client, given) : given) },
   },
-  'redirect-uri-prefix-match': {
-    description: 'a redirect_uri is accepted when it starts with a registered one (look-alikes pass)',
-    area: 'redirect_uri',
-    swaps: 'rule:redirectUri',
-    rules: {
-      redirectUri: (client, given) =>
-        given !== undefined && given !== '' && client.redirectUris.some((r) => given.startsWith(r)) ? given : good.redirectUri(client, given),
-    },
-  },
+  ...lenientRedirectDefects(),
   'redirect-uri-silent-default': {
     description: 'no redirect_uri with several registered silently uses the first one instead of refusing',
     area: 'redirect_uri',

@@ -1,5 +1,6 @@
 import type { AnswerCase, EndpointId } from '../../contract/index.ts';
 import type { Exchange } from '../exchange.ts';
+import { retryAfterForm, type RetryAfterForm } from '../retry-after.ts';
 
 /**
  * What a test saw of the target, reduced to what can drift without carrying any value: per answer the endpoint,
@@ -23,6 +24,8 @@ export interface ObservedAnswer {
   expectationCase: AnswerCase | null;
   /** The cURL line that sends the same request, already redacted by the API client. */
   curl: string;
+  /** On a 429: the form its Retry-After came in (or absent); null on any other answer. */
+  retryAfter: RetryAfterForm | null;
 }
 
 /** The hidden Allure parameter that carries a test's answers (hidden: not shown in the report; excluded: not part of the history id). */
@@ -72,17 +75,18 @@ export function observe(exchange: Exchange): ObservedAnswer {
     ms: exchange.elapsedMs,
     expectationCase: cases.get(exchange) ?? null,
     curl: exchange.curl,
+    retryAfter: exchange.status === 429 ? retryAfterForm(exchange.headers['retry-after']) : null,
   };
 }
 
 /** The parameter's value: compact JSON, one array per answer. */
 export function encodeAnswers(exchanges: readonly Exchange[]): string {
-  return JSON.stringify(exchanges.map(observe).map((a) => [a.endpoint, a.method, a.status, a.code, a.shape, a.ms, a.expectationCase, a.curl]));
+  return JSON.stringify(exchanges.map(observe).map((a) => [a.endpoint, a.method, a.status, a.code, a.shape, a.ms, a.expectationCase, a.curl, ...(a.retryAfter ? [a.retryAfter] : [])]));
 }
 
 export function decodeAnswers(value: string): ObservedAnswer[] {
   const rows = JSON.parse(value) as unknown[][];
-  return rows.map(([endpoint, method, status, code, shape, ms, expectationCase, curl]) => ({
+  return rows.map(([endpoint, method, status, code, shape, ms, expectationCase, curl, retryAfter]) => ({
     endpoint: endpoint as EndpointId | null,
     method: String(method),
     status: Number(status),
@@ -91,5 +95,6 @@ export function decodeAnswers(value: string): ObservedAnswer[] {
     ms: Number(ms),
     expectationCase: (expectationCase as AnswerCase | null) ?? null,
     curl: String(curl),
+    retryAfter: (retryAfter as RetryAfterForm | undefined) ?? null,
   }));
 }

@@ -2,12 +2,14 @@ import type { AnswerCase, EndpointId } from '../../contract/index.ts';
 import type { Expectation } from '../profile.ts';
 import { describeRule, isRegression, type RegressionRule } from '../slo.ts';
 import { answerSignature, type AnswerRecord, type RunRecord } from './record.ts';
+import { breaksRetryAfter, describeCounts, describeFact, factOf, total429, type RetryAfterFact } from './retry-after-facts.ts';
 
 /**
  * What changed between two runs (a baseline and this one, or target A and target B): every difference is one
  * Change. Whether it fails:
  *   - an answer to an expectation case that no longer matches a pinned expectation of the current target (a
  *     single status, or a named code) fails: QA said what this server answers, and it answers something else;
+ *   - a learned rate-limit fact (Retry-After on every 429, in one form) that this run's 429s break fails;
  *   - latency worse than the profile's regression rule fails;
  *   - every other difference is shown and does not fail, unless strict (--strict-drift).
  */
@@ -40,6 +42,11 @@ export interface DiffOptions {
    * pins the statuses it observed (a changed status fails) but not the codes (a changed code is shown).
    */
   learned?: { file: string; cases: Partial<Record<AnswerCase, { status: number[]; observed: boolean }>> };
+  /**
+   * Learned facts that pin what the target's 429s carry: the expectations file's (adopted) first, then the learned
+   * file's beside it. A run whose 429s break one fails, until QA adopts a learned file that says otherwise.
+   */
+  retryAfter?: { file: string; fact: RetryAfterFact }[];
 }
 
 const describeAnswer = (a: AnswerRecord): string =>
@@ -223,6 +230,40 @@ function rateLimitChanges(base: RunRecord, current: RunRecord, options: DiffOpti
   }];
 }
 
+/**
+ * Retry-After on this run's 429s against what is pinned (a learned fact) or, without a pin, against the baseline's
+ * 429s: a pinned fact broken fails; a difference from the baseline alone is shown. A run without 429s says nothing.
+ */
+function retryAfterChanges(base: RunRecord, current: RunRecord, options: DiffOptions): Change[] {
+  const now = current.retryAfter;
+  if (total429(now) === 0) return [];
+  const change = (was: string, failing: boolean, verdict: string): Change => ({
+    kind: 'rate limit',
+    subject: 'Retry-After on 429',
+    endpoint: null,
+    // No counts in the title: it names the change (and its history in the report), the counts are in "now".
+    title: `${was} → ${describeFact(factOf(now))}`,
+    was,
+    now: describeCounts(now),
+    curlWas: null,
+    curlNow: null,
+    failing,
+    verdict,
+  });
+  for (const pin of options.retryAfter ?? []) {
+    const broken = breaksRetryAfter(pin.fact, now);
+    if (broken) {
+      return [change(describeFact(pin.fact), true, `fails: ${pin.file} pins "${describeFact(pin.fact)}" (learned from what the server answered); ${broken}. If the server changed on purpose, run npm start -- --learn and adopt the new learned file`)];
+    }
+  }
+  // Nothing pinned broke: compare with the baseline's 429s, shown only.
+  if (total429(base.retryAfter) === 0) return [];
+  const was = factOf(base.retryAfter);
+  const is = factOf(now);
+  if (was.every429 === is.every429 && was.form === is.form) return [];
+  return [change(describeFact(was), options.strict, options.strict ? 'fails: --strict-drift makes every change fail' : 'shown, not failing: no learned file pins Retry-After on this target (npm start -- --learn writes one)')];
+}
+
 export function diffRecords(base: RunRecord, current: RunRecord, options: DiffOptions): Change[] {
-  return [...answerChanges(base, current, options), ...latencyChanges(base, current, options), ...rateLimitChanges(base, current, options)];
+  return [...answerChanges(base, current, options), ...latencyChanges(base, current, options), ...rateLimitChanges(base, current, options), ...retryAfterChanges(base, current, options)];
 }

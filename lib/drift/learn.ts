@@ -5,12 +5,16 @@ import { ANSWER_CASES, ERROR_CODE_PATTERN, type AnswerCase } from '../../contrac
 import { PROJECT_ROOT, type Expectation, type TargetProfile } from '../profile.ts';
 import { pinnedParts } from './diff.ts';
 import { slugOf, type CaseObservation, type RunRecord } from './record.ts';
+import { learnRetryAfter, type RetryAfterFact } from './retry-after-facts.ts';
 
 /**
  * Learn mode: an expectations file written from what the target answered. For every case the run observed, the
  * statuses and codes seen (one value pins it; several stay a list / an open code) and how many answers each rests
  * on; a case the run never reached keeps its current (open) values. The file names the run it comes from and a
- * hash of its cases: once QA edits it, --learn leaves it alone unless told --force.
+ * hash of its cases (and facts): once QA edits it, --learn leaves it alone unless told --force.
+ *
+ * Beyond statuses and codes it learns facts the expectations cases cannot hold: whether every 429 carried
+ * Retry-After, and in which form (lib/drift/retry-after-facts.ts).
  */
 
 interface LearnedCase {
@@ -25,6 +29,12 @@ export interface LearnedFile {
   $comment: string;
   learned: { run: string; date: string; target: string; commit: string; from: string; sha256: string };
   cases: Record<AnswerCase, LearnedCase>;
+  facts: LearnedFacts;
+}
+
+/** What a learned file (or an expectations file that adopted one) says besides the cases. */
+export interface LearnedFacts {
+  retryAfter?: RetryAfterFact;
 }
 
 export function learnedPathFor(profile: Pick<TargetProfile, 'name' | 'expectationsPath'>): string {
@@ -32,6 +42,9 @@ export function learnedPathFor(profile: Pick<TargetProfile, 'name' | 'expectatio
 }
 
 const hashOf = (cases: unknown): string => createHash('sha256').update(JSON.stringify(cases)).digest('hex');
+
+/** The hash a learned file keeps: of its cases, and of its facts when it has them (files written before facts had none). */
+export const learnedHash = (file: { cases?: unknown; facts?: unknown }): string => hashOf(file.facts === undefined ? file.cases : { cases: file.cases, facts: file.facts });
 
 const total = (counts: Record<string, number>): number => Object.values(counts).reduce((a, b) => a + b, 0);
 
@@ -56,33 +69,36 @@ function learnCase(current: Expectation, seen: CaseObservation | undefined, from
   };
 }
 
-export function learnedFile(record: RunRecord, profile: Pick<TargetProfile, 'expectations' | 'expectationsPath'>): LearnedFile {
+export function learnedFile(record: RunRecord, profile: Pick<TargetProfile, 'expectations' | 'expectationsPath'> & { facts?: LearnedFacts }): LearnedFile {
   const from = relative(PROJECT_ROOT, profile.expectationsPath);
   const cases = {} as Record<AnswerCase, LearnedCase>;
   for (const name of ANSWER_CASES) cases[name] = learnCase(profile.expectations[name], record.expectations[name], from);
   const observed = ANSWER_CASES.filter((c) => cases[c].observed !== null).length;
+  const facts: LearnedFacts = { retryAfter: learnRetryAfter(record.retryAfter, profile.facts?.retryAfter, from) };
   return {
     $schema: './expectations.schema.json',
     $comment:
       `Learned by npm start -- --learn from run ${record.run.id} of ${record.run.target.name} on ${record.run.date}: ${observed} of ${ANSWER_CASES.length} cases observed. ` +
       `"observed" says how many answers each value rests on; a case not observed keeps the value of ${from}. ` +
+      '"facts" keeps what no case holds: whether every 429 carried Retry-After, and in which form; a later run whose 429s break it fails. ' +
       'To adopt it, point the profile\'s "expectations" at this file (or copy it over your expectations file). Edit freely: once edited, --learn does not overwrite it without --force.',
-    learned: { run: record.run.id, date: record.run.date, target: record.run.target.name, commit: record.run.commit, from, sha256: hashOf(cases) },
+    learned: { run: record.run.id, date: record.run.date, target: record.run.target.name, commit: record.run.commit, from, sha256: learnedHash({ cases, facts }) },
     cases,
+    facts,
   };
 }
 
 export type LearnOutcome =
-  | { written: true; path: string; observed: number; pinned: number }
+  | { written: true; path: string; observed: number; pinned: number; retryAfter: RetryAfterFact }
   | { written: false; path: string; reason: string };
 
 /** Writes the learned file unless one is there that QA edited (its cases no longer match its hash), or --force. */
-export function writeLearnedFile(record: RunRecord, profile: Pick<TargetProfile, 'name' | 'expectations' | 'expectationsPath'>, force: boolean, path = learnedPathFor(profile)): LearnOutcome {
+export function writeLearnedFile(record: RunRecord, profile: Pick<TargetProfile, 'name' | 'expectations' | 'expectationsPath'> & { facts?: LearnedFacts }, force: boolean, path = learnedPathFor(profile)): LearnOutcome {
   if (existsSync(path) && !force) {
     let edited = true;
     try {
       const existing = JSON.parse(readFileSync(path, 'utf8')) as Partial<LearnedFile>;
-      edited = existing.learned?.sha256 !== hashOf(existing.cases);
+      edited = existing.learned?.sha256 !== learnedHash(existing);
     } catch {
       edited = true;
     }
@@ -97,7 +113,7 @@ export function writeLearnedFile(record: RunRecord, profile: Pick<TargetProfile,
     const p = pinnedParts({ status: Array.isArray(status) ? status : [status], code: file.cases[c].code });
     return p.status && p.code;
   }).length;
-  return { written: true, path, observed, pinned };
+  return { written: true, path, observed, pinned, retryAfter: file.facts.retryAfter! };
 }
 
 /** The cases of an expectations file that do not pin one status and one code. */

@@ -11,6 +11,7 @@ export const LOAD_LATENCY_PARAMETER = 'drift: latency per endpoint';
 export const MEASURED_LIMIT_PARAMETER = 'sustained limit (req/s)';
 export const ONSET_PARAMETER = '429 onset (req/s)';
 import { latencyStats, type LatencyStats } from './percentiles.ts';
+import type { RetryAfterCounts } from './retry-after-facts.ts';
 
 /**
  * The record of one run: what the target did, compact and without values, so the next run can say what changed.
@@ -21,7 +22,8 @@ import { latencyStats, type LatencyStats } from './percentiles.ts';
  *             the expectation case it was checked against, one redacted cURL line);
  *   per endpoint: latency percentiles of the suites' requests (every run has them, k6 or not);
  *   per load script: k6's p95/p99, and the 429 onset the ratelimit script measured;
- *   per expectation case: which statuses and codes were seen, and how often.
+ *   per expectation case: which statuses and codes were seen, and how often;
+ *   over every 429 the suites saw: how many carried Retry-After as delay-seconds, as an HTTP-date, or not at all.
  */
 
 export const RECORD_FORMAT = 'harness-run-record/1';
@@ -75,6 +77,8 @@ export interface RunRecord {
    */
   rateLimit: { limitPerSecond?: number | null; onsetPerSecond: number | null } | null;
   expectations: Partial<Record<AnswerCase, CaseObservation>>;
+  /** The suites' 429 answers per Retry-After form; null when the run saw no 429 (absent in older records). */
+  retryAfter?: RetryAfterCounts | null;
 }
 
 interface StoredParameter {
@@ -171,6 +175,7 @@ export function buildRecord(resultsDir: string, facts: RunFacts): RunRecord {
   const expectations: Partial<Record<AnswerCase, CaseObservation>> = {};
   const load: RunRecord['load'] = {};
   let rateLimit: RunRecord['rateLimit'] = null;
+  const retryAfter: RetryAfterCounts = {};
 
   for (const r of readStoredResults(resultsDir)) {
     const labels = r.labels ?? [];
@@ -198,6 +203,7 @@ export function buildRecord(resultsDir: string, facts: RunFacts): RunRecord {
         if (!samples.has(a.endpoint)) samples.set(a.endpoint, []);
         samples.get(a.endpoint)!.push(a.ms);
       }
+      if (a.status === 429 && a.retryAfter) retryAfter[a.retryAfter] = (retryAfter[a.retryAfter] ?? 0) + 1;
       if (a.expectationCase) {
         const seen = (expectations[a.expectationCase] ??= { statuses: {}, codes: {} });
         seen.statuses[a.status] = (seen.statuses[a.status] ?? 0) + 1;
@@ -223,6 +229,7 @@ export function buildRecord(resultsDir: string, facts: RunFacts): RunRecord {
     load,
     rateLimit,
     expectations: orderedCases,
+    retryAfter: Object.keys(retryAfter).length > 0 ? retryAfter : null,
   };
   // The cURL lines were redacted when they were made; this second pass covers anything the results let through.
   return JSON.parse(new Redactor(facts.secrets ?? []).text(JSON.stringify(record))) as RunRecord;
@@ -265,6 +272,7 @@ export function writeRecord(path: string, record: RunRecord): void {
     `"load": ${JSON.stringify(record.load)},`,
     `"rateLimit": ${JSON.stringify(record.rateLimit)},`,
     `"expectations": ${JSON.stringify(record.expectations)},`,
+    `"retryAfter": ${JSON.stringify(record.retryAfter ?? null)},`,
     '"tests": {',
     // Without the cURL lines: they are most of the size, and the request of a test is the same in every run (the
     // Changed result shows this run's, and the baseline's as the same request sent to the baseline's base URL).

@@ -3,8 +3,9 @@ import type { AnswerCase } from '../../contract/index.ts';
 import { join, relative } from 'node:path';
 import { diffRecords, type Change, type DiffOptions } from '../../lib/drift/diff.ts';
 import { learnedPathFor, looseCases, writeLearnedFile } from '../../lib/drift/learn.ts';
+import { describeFact, type RetryAfterFact } from '../../lib/drift/retry-after-facts.ts';
 import { buildRecord, readRecord, recordPathFor, writeRecord, type RunFacts, type RunRecord } from '../../lib/drift/record.ts';
-import { PROJECT_ROOT, type TargetProfile } from '../../lib/profile.ts';
+import { PROJECT_ROOT, expectationFacts, type TargetProfile } from '../../lib/profile.ts';
 import { DEFAULT_REGRESSION } from '../../lib/slo.ts';
 import { removeChangeResults, writeChangeResults } from './changed-results.ts';
 
@@ -65,16 +66,16 @@ export function summarizeChanges(changes: Change[], max = 8): string[] {
 }
 
 /** The statuses the target's learned file observed, when it has one that is not its expectations file (see DiffOptions). */
-function learnedPins(profile: TargetProfile): DiffOptions['learned'] | undefined {
+function learnedPins(profile: TargetProfile): (NonNullable<DiffOptions['learned']> & { retryAfter?: RetryAfterFact }) | undefined {
   const path = learnedPathFor(profile);
   if (!existsSync(path) || path === profile.expectationsPath) return undefined;
   try {
-    const file = JSON.parse(readFileSync(path, 'utf8')) as { cases?: Record<string, { status: number | number[]; observed?: unknown }> };
+    const file = JSON.parse(readFileSync(path, 'utf8')) as { cases?: Record<string, { status: number | number[]; observed?: unknown }>; facts?: { retryAfter?: RetryAfterFact } };
     const cases: NonNullable<DiffOptions['learned']>['cases'] = {};
     for (const [name, c] of Object.entries(file.cases ?? {})) {
       cases[name as AnswerCase] = { status: Array.isArray(c.status) ? c.status : [c.status], observed: c.observed !== null && c.observed !== undefined };
     }
-    return { file: rel(path), cases };
+    return { file: rel(path), cases, ...(file.facts?.retryAfter ? { retryAfter: file.facts.retryAfter } : {}) };
   } catch {
     return undefined;
   }
@@ -112,11 +113,17 @@ export function runDriftStep(ctx: DriftContext, options: DriftOptions): DriftOut
   }
 
   let changes: Change[] = [];
+  const facts = expectationFacts(ctx.profile.expectationsPath);
   if (baseline) {
     // Changed results of an earlier build from these results, compared with another baseline, are replaced.
     removeChangeResults(ctx.resultsDir);
     const learned = learnedPins(ctx.profile);
-    changes = diffRecords(baseline, record, { expectations: ctx.profile.expectations, regression: ctx.profile.load.regression ?? DEFAULT_REGRESSION, strict: options.strict, ...(learned ? { learned } : {}) });
+    // Retry-After facts: the expectations file's (an adopted learned file) first, then the learned file's beside it.
+    const retryAfter = [
+      ...(facts?.retryAfter ? [{ file: rel(ctx.profile.expectationsPath), fact: facts.retryAfter }] : []),
+      ...(learned?.retryAfter ? [{ file: learned.file, fact: learned.retryAfter }] : []),
+    ];
+    changes = diffRecords(baseline, record, { expectations: ctx.profile.expectations, regression: ctx.profile.load.regression ?? DEFAULT_REGRESSION, strict: options.strict, ...(learned ? { learned } : {}), retryAfter });
     writeChangeResults(ctx.resultsDir, changes, baseline, record, ctx.profile.secrets);
     const failing = changes.filter((c) => c.failing).length;
     lines.push(`Drift:       against ${baselineName}: ${changes.length} change${changes.length === 1 ? '' : 's'}${changes.length ? ` (${failing} failing)` : ''}`);
@@ -134,10 +141,10 @@ export function runDriftStep(ctx: DriftContext, options: DriftOptions): DriftOut
   const loose = looseCases(ctx.profile.expectations);
   const learnedPath = learnedPathFor(ctx.profile);
   if (options.learn || (!baseline && loose.length > 0)) {
-    const outcome = writeLearnedFile(record, ctx.profile, options.force, learnedPath);
+    const outcome = writeLearnedFile(record, { ...ctx.profile, ...(facts ? { facts } : {}) }, options.force, learnedPath);
     lines.push(
       outcome.written
-        ? `Learned:     ${rel(outcome.path)}: ${outcome.observed} of ${Object.keys(ctx.profile.expectations).length} cases observed, ${outcome.pinned} pinned to one status and code`
+        ? `Learned:     ${rel(outcome.path)}: ${outcome.observed} of ${Object.keys(ctx.profile.expectations).length} cases observed, ${outcome.pinned} pinned to one status and code; ${describeFact(outcome.retryAfter)}`
         : `Learned:     ${outcome.reason}`,
     );
   }

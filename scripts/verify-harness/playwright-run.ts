@@ -20,6 +20,8 @@ export interface FailedCheck {
 
 export interface RunOutcome {
   passed: number;
+  /** The titles of the passed tests (file › describe › title), for proofs that need to know which passed. */
+  passedTitles?: string[];
   failed: FailedCheck[];
   flaky: string[];
   skipped: number;
@@ -37,6 +39,8 @@ export interface RunRequest {
   env: Record<string, string>;
   files?: readonly string[];
   grep?: string;
+  /** Leaves out the tests whose title matches (Playwright's --grep-invert). */
+  grepInvert?: string;
   workers: number;
   repeatEach?: number;
   /** Stop after this many failed tests (0: never). */
@@ -92,7 +96,10 @@ export function collect(report: JsonReport, outcome: RunOutcome): void {
     for (const spec of suite.specs ?? []) {
       for (const t of spec.tests) {
         const title = [spec.file, ...here, spec.title].join(' › ');
-        if (t.status === 'expected') outcome.passed++;
+        if (t.status === 'expected') {
+          outcome.passed++;
+          (outcome.passedTitles ??= []).push(title);
+        }
         else if (t.status === 'skipped') outcome.skipped++;
         else if (t.status === 'flaky') outcome.flaky.push(title);
         else {
@@ -125,6 +132,7 @@ export async function runPlaywright(req: RunRequest): Promise<RunOutcome> {
     ...(req.repeatEach ? [`--repeat-each=${req.repeatEach}`] : []),
     ...(req.maxFailures ? [`--max-failures=${req.maxFailures}`] : []),
     ...(req.grep ? ['--grep', req.grep] : []),
+    ...(req.grepInvert ? ['--grep-invert', req.grepInvert] : []),
     ...(req.files ?? []),
   ];
   const env: NodeJS.ProcessEnv = {
