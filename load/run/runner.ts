@@ -13,7 +13,7 @@ import { convertSummary, defaultResultsDir } from '../report/summary-to-allure.t
 import { freePort } from '../../scripts/verify-harness/target-profiles.ts';
 import { findK6 } from './k6-binary.ts';
 import { planRun, resolveProfilePath, type LoadArgs } from './plan.ts';
-import { startSimulatorProcess, type SimulatorProcess } from './simulator-process.ts';
+import { simulatorVariantArgs, startSimulatorProcess, type SimulatorProcess } from './simulator-process.ts';
 
 /**
  * One load run: profile → plan (safety rules) → simulator if the profile is the simulator's → k6 → summary →
@@ -172,10 +172,11 @@ export async function runLoad(args: LoadArgs, options: RunOptions = {}): Promise
   const problems: string[] = [];
   try {
     if (plan.simulator) {
-      sim = await startSimulatorProcess(plan.simulator);
+      const variant = simulatorVariantArgs(env);
+      sim = await startSimulatorProcess(plan.simulator, undefined, variant);
       await warmUp(sim.url, profile);
       const limit = plan.simulator.rateLimit === null ? 'no rate limit' : `${plan.simulator.limiter ?? 'token-bucket'} limit ${plan.simulator.rateLimit}/s, burst ${plan.simulator.burst}`;
-      log(`load: started the embedded simulator at ${sim.url} (${limit})`);
+      log(`load: started the embedded simulator at ${sim.url} (${limit}${variant.length > 0 ? `; ${variant.join(' ')}` : ''})`);
     }
     const config: LoadConfig = { ...plan.config, target: { ...plan.config.target, baseUrl: sim ? sim.url : plan.config.target.baseUrl }, outDir, runId };
     const configPath = join(outDir, 'config.json');
