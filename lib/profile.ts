@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { ANSWER_CASES, CROSS_AUTH_PLATFORMS, SOCIAL_PROVIDERS, isCrossAuthPlatform, type AnswerCase } from '../contract/index.ts';
+import { validateExpectations, validateProfile } from './generated/profile-validators.js';
 import { unknownNameReason } from './nearest-name.ts';
 import { DEFAULT_REGRESSION, DEFAULT_SLO, type LoadSlo, type RegressionRule } from './slo.ts';
 
@@ -95,12 +96,9 @@ export class ProfileError extends Error {
   }
 }
 
-// validateSchema: false: checking the schema against the draft's meta-schema on every worker start costs more than the
-// compile itself; test/json-schemas.test.ts checks each schema once.
-const ajv = new Ajv2020({ allErrors: false, strict: false, validateSchema: false });
-const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
-const validateProfile = ajv.compile(readJson(resolve(PROJECT_ROOT, 'targets/profile.schema.json')) as object);
-const validateExpectations = ajv.compile(readJson(resolve(PROJECT_ROOT, 'targets/expectations/expectations.schema.json')) as object);
+// Compiled ahead of time (scripts/generate-validators.ts): every Playwright worker loads a profile, and a worker starts
+// after every failed test; importing Ajv and compiling these schemas there cost about 0.1 s of CPU each time.
+// test/json-schemas.test.ts checks the generated code is what the schemas give, and each schema against its meta-schema.
 
 function fieldOf(error: ErrorObject): string {
   const path = error.instancePath.replace(/^\//, '').replace(/\/(\d+)(?=\/|$)/g, '[$1]').replace(/\//g, '.');

@@ -1,0 +1,4 @@
+// Types of the generated module beside it (scripts/generate-validators.ts).
+import type { ValidateFunction } from 'ajv';
+export declare const validateProfile: ValidateFunction;
+export declare const validateExpectations: ValidateFunction;
