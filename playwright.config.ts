@@ -129,5 +129,8 @@ export default defineConfig({
         video: video.ok ? { mode: 'retain-on-failure', size: { width: 640, height: 360 } } : 'off',
       },
     },
+    // `npm run bench:failing` only: its generated spec of failing tests with no project imports, run under this same
+    // config (reporters, global setup, workers) as the floor a failing conformance run is measured against.
+    ...(process.env.BENCH_BARE_DIR ? [{ name: 'bare', testDir: process.env.BENCH_BARE_DIR, testMatch: '**/*.spec.ts', use: { trace: 'off' as const } }] : []),
   ],
 });

@@ -1,5 +1,5 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import { ENDPOINTS, ERROR_BODY_SCHEMA, ERROR_BODY_SOURCE, cite, type Source } from '../contract/index.ts';
+import { validateErrorBody } from './generated/error-body-validator.js';
+import { ENDPOINTS, ERROR_BODY_SOURCE, cite, type Source } from '../contract/index.ts';
 import { preview, type Exchange } from './exchange.ts';
 
 /**
@@ -22,10 +22,7 @@ export interface Check {
   run(exchange: Exchange): Omit<CheckViolation, 'check' | 'source'> | null;
 }
 
-// validateSchema: false: checking the schema against the draft's meta-schema on every worker start costs more than the
-// compile itself; test/json-schemas.test.ts checks each schema once.
-const ajv = new Ajv2020({ allErrors: true, strict: false, validateSchema: false });
-const validateErrorBody = ajv.compile(ERROR_BODY_SCHEMA);
+// ERROR_BODY_SCHEMA compiled ahead of time (scripts/generate-validators.ts): no Ajv import or compile on each worker start.
 
 const documented = (exchange: Exchange) => (exchange.endpoint ? ENDPOINTS[exchange.endpoint] : null);
 

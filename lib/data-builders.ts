@@ -132,7 +132,7 @@ export class DataBuilder {
  * `access_token`), as the exact bytes the suites put on the wire. Bytes, never a string: Playwright's request
  * client re-serialises a string `data` that does not parse as JSON when the content type is JSON (it sends
  * `"{\"access_token\": ..."`, a valid JSON string literal), so a malformed body given as a string never arrives
- * malformed. A Buffer is sent as it is. The wire proof (test/wire-bodies.test.ts) sends every body listed here.
+ * malformed. A Buffer is sent as it is. The wire proof (test/self-check/wire-bodies.selfcheck.ts) sends every body listed here.
  */
 export interface NegativeBody {
   title: string;

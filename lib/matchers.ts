@@ -1,6 +1,6 @@
 import { expect as baseExpect } from '@playwright/test';
-import { ANSWERS, DOCUMENTED_ERROR_STATUSES, ENDPOINTS, ERROR_BODY_SCHEMA, type AnswerCase } from '../contract/index.ts';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { ANSWERS, DOCUMENTED_ERROR_STATUSES, ENDPOINTS, type AnswerCase } from '../contract/index.ts';
+import { validateErrorBody } from './generated/error-body-validator.js';
 import { isDeepStrictEqual } from 'node:util';
 import { preview, redactAbout, type Exchange } from './exchange.ts';
 import { decodeLoginJwt, type LoginClaims } from './jwt.ts';
@@ -21,10 +21,8 @@ export function useExpectations(file: string, cases: Record<AnswerCase, Expectat
   activeExpectations = { file, cases };
 }
 
-// validateSchema: false: checking the schema against the draft's meta-schema on every worker start costs more than the
-// compile itself; test/json-schemas.test.ts checks each schema once.
-const ajv = new Ajv2020({ strict: false, validateSchema: false });
-const isErrorBody = ajv.compile(ERROR_BODY_SCHEMA);
+// ERROR_BODY_SCHEMA compiled ahead of time (scripts/generate-validators.ts): no Ajv import or compile on each worker start.
+const isErrorBody = (value: unknown): boolean => validateErrorBody(value) === true;
 
 function report(name: string, pass: boolean, isNot: boolean, expected: string, actual: string, exchange: Exchange): MatcherResult {
   return {

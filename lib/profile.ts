@@ -2,9 +2,19 @@ import type { RetryAfterFact } from './drift/retry-after-facts.ts';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { ANSWER_CASES, CROSS_AUTH_PLATFORMS, SOCIAL_PROVIDERS, isCrossAuthPlatform, type AnswerCase } from '../contract/index.ts';
+import {
+  validateCredentialSource,
+  validateEpicgamesAccount,
+  validateExpectations,
+  validatePlatformAccount,
+  validateProfile,
+  validateSocialAccount,
+  validateSteamAccount,
+  validateXboxAccount,
+} from './generated/profile-validators.js';
 import { unknownNameReason } from './nearest-name.ts';
 import { DEFAULT_REGRESSION, DEFAULT_SLO, type LoadSlo, type RegressionRule } from './slo.ts';
 
@@ -137,23 +147,19 @@ export class ProfileError extends Error {
   }
 }
 
-// validateSchema: false: checking the schema against the draft's meta-schema on every worker start costs more than the
-// compile itself; test/json-schemas.test.ts checks each schema once.
-const ajv = new Ajv2020({ allErrors: false, strict: false, validateSchema: false });
-const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
-const validateProfile = ajv.compile(readJson(resolve(PROJECT_ROOT, 'targets/profile.schema.json')) as object);
-const validateExpectations = ajv.compile(readJson(resolve(PROJECT_ROOT, 'targets/expectations/expectations.schema.json')) as object);
-const PROFILE_SCHEMA_ID = 'https://harness.local/schemas/target-profile.json';
-const schemaDef = (name: string) => ajv.getSchema(`${PROFILE_SCHEMA_ID}#/$defs/${name}`)!;
-const validateSource = schemaDef('credentialSource');
+// Compiled ahead of time (scripts/generate-validators.ts): every Playwright worker loads a profile, and a worker starts
+// after every failed test; importing Ajv and compiling these schemas there cost about 0.1 s of CPU each time.
+// test/json-schemas.test.ts checks the generated code is what the schemas give, and each schema against its meta-schema.
+const validateSource = validateCredentialSource;
+const PLATFORM_ACCOUNT_VALIDATORS: Record<string, ValidateFunction> = { steam: validateSteamAccount, xbox: validateXboxAccount, epicgames: validateEpicgamesAccount };
 
 /**
  * The validator of one account of `provider` in `section`: the profile schema's own definition, so an account a
  * credential source prints is held to exactly the rules of one written in the profile.
  */
 export function accountValidator(section: AccountSection, provider: string): ValidateFunction {
-  if (section === 'newPlatformUsers') return schemaDef('platformAccount');
-  return schemaDef(isCrossAuthPlatform(provider) ? `${provider}Account` : 'socialAccount');
+  if (section === 'newPlatformUsers') return validatePlatformAccount;
+  return isCrossAuthPlatform(provider) ? PLATFORM_ACCOUNT_VALIDATORS[provider]! : validateSocialAccount;
 }
 
 /** A schema error as `field: reason`, the field relative to `prefix`. */

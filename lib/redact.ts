@@ -8,6 +8,39 @@ import { ERROR_CODE_PATTERN } from '../contract/errors.ts';
 
 export const REDACTED = '[REDACTED]';
 
+/**
+ * The secret-hygiene self-check's proof that a canary reached an output path (test/self-check/secret-hygiene): with
+ * REDACTION_PROBE_MARK set to the canaries' mark, a redacted value that held the mark (as written, percent-encoded or
+ * Base64) becomes `[REDACTED:<what came before the mark>]`, e.g. `[REDACTED:sim-facebook-]`: the simulator's fixed
+ * prefix, never the secret. Unset (every real run), every marker is `[REDACTED]`.
+ */
+// Read on each use: the self-check sets it in its own process after its imports.
+const probeMark = (): string => process.env.REDACTION_PROBE_MARK ?? '';
+
+function probeLabel(value: string): string | null {
+  const forms: [string, string][] = [['', value]];
+  try {
+    forms.push(['', decodeURIComponent(value)]);
+  } catch {
+    // not percent-encoded
+  }
+  for (const [, text] of [...forms]) {
+    if (/^[A-Za-z0-9+/_=-]{8,}$/.test(text)) forms.push(['b64:', Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('latin1')]);
+  }
+  for (const [kind, text] of forms) {
+    const at = text.indexOf(probeMark());
+    if (at >= 0) return `${kind}${text.slice(0, at).replace(/[^A-Za-z0-9_-]/g, '')}`;
+  }
+  return null;
+}
+
+/** What a redacted value becomes: `[REDACTED]`, or under the probe the label of the canary it held. */
+export function redactionMarker(value: string): string {
+  if (!probeMark()) return REDACTED;
+  const label = probeLabel(value);
+  return label === null ? REDACTED : `[REDACTED:${label}]`;
+}
+
 const JWT_PATTERN = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
 
 /** Field names whose values are secret wherever they appear (JSON, query strings, form bodies). */
@@ -43,11 +76,12 @@ export class Redactor {
 
   text(input: string): string {
     let out = input;
-    if (this.secretPattern) out = out.replace(this.secretPattern, REDACTED);
+    if (this.secretPattern) out = out.replace(this.secretPattern, (m) => redactionMarker(m));
     out = out.replace(JWT_PATTERN, `${REDACTED}-JWT`);
     for (const pattern of FIELD_PATTERNS) out = out.replace(pattern, (_m, pre: string, value: string, post: unknown) =>
         // A documented error code (`"code": "003-061"`) is the evidence a report needs, not a secret.
-        `${pre}${ERROR_CODE_PATTERN.test(value) ? value : REDACTED}${typeof post === 'string' ? post : ''}`);
+        // A value redacted already (by value, just above) keeps its marker.
+        `${pre}${ERROR_CODE_PATTERN.test(value) || value.startsWith('[REDACTED') ? value : redactionMarker(value)}${typeof post === 'string' ? post : ''}`);
     return out;
   }
 

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
-import { REDACTED, Redactor } from './redact.ts';
+import { REDACTED, Redactor, redactionMarker } from './redact.ts';
 import type { Template, TargetProfile } from './profile.ts';
 
 /**
@@ -47,7 +47,7 @@ export class PlaywrightRedactor {
 
   text(input: string): string {
     let out = input;
-    for (const pattern of this.patterns) out = out.replace(pattern, REDACTED);
+    for (const pattern of this.patterns) out = out.replace(pattern, (m) => redactionMarker(m));
     // What was typed into a form is a credential in these flows: `Fill "…"` step titles and fill/type call values.
     out = out.replace(/\b(Fill|Type|Press sequentially) "(?:[^"\\]|\\.)*"/g, `$1 "${REDACTED}"`);
     out = out.replace(/("method":"(?:fill|type|pressSequentially)"[^\n]*?"value":")((?:[^"\\]|\\.)*)(")/g, `$1${REDACTED}$3`);

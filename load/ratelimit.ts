@@ -10,7 +10,7 @@ import { pickProvider } from './lib/mix.ts';
 import { bandOf, LIMITED_METRIC_PREFIX, planDuration, rampPlan, scheduledRate, searchPlan, secondMetricName, SENT_METRIC_PREFIX, seriesFromSummaryMetrics } from './lib/onset.ts';
 import { rateLimitSection } from './lib/ratelimit-result.ts';
 import { jwtLoginRequest } from './lib/requests.ts';
-import { SEARCH_MEASURE_SECONDS, SearchTally } from './lib/search.ts';
+import { SEARCH_MEASURE_SECONDS, SEARCH_STOP_PREFIX, SearchTally } from './lib/search.ts';
 import type { K6Summary } from './lib/summary.ts';
 
 /**
@@ -103,8 +103,8 @@ export default function (): void {
     tally.add(second, isLimited);
     // The search has found the limit once 429s have held long enough to drain a burst and measure: stop
     // rather than ramp on towards load.maxRate. handleSummary still runs; the runner reads exit code 108
-    // with a summary that says so as a finished search.
-    if (tally.shouldStop(second)) exec.test.abort(`search: 429s held for ${tally.holdSeconds} s, then ${SEARCH_MEASURE_SECONDS} s more; the limit is measured (second ${second})`);
+    // with a summary that says so as a finished search, and keeps k6's error-level line of the abort out of the output.
+    if (tally.shouldStop(second)) exec.test.abort(`${SEARCH_STOP_PREFIX}429s held for ${tally.holdSeconds} s, then ${SEARCH_MEASURE_SECONDS} s more; the limit is measured (second ${second})`);
   }
 }
 

@@ -22,6 +22,16 @@ import { driftForBuild, type BuildDrift } from './drift/for-build.ts';
 
 interface Manifest extends Omit<StageLine, 'parts'> {
   environment: Record<string, string>;
+  shard?: string | null;
+}
+
+/**
+ * The conformance shard the gathered results are, for the run's record: one shard alone (`npm start -- --shard 2/3`)
+ * is a part of the suite; several shards (CI's report job gathers all of them) or none are the whole suite.
+ */
+export function shardOf(manifests: readonly Manifest[]): { Shard?: string } {
+  const shards = manifests.filter((m) => m.stage === 'conformance').map((m) => m.shard ?? null);
+  return shards.length === 1 && shards[0] ? { Shard: shards[0] } : {};
 }
 
 export function readManifests(dir: string = REPORT_PATHS.stages): Manifest[] {
@@ -125,7 +135,7 @@ export async function buildReport(
 ): Promise<BuildResult> {
   const manifests = readManifests();
   // What changed since the baseline: written as results before the gate counts them (reports/drift/).
-  const drift = driftForBuild(options.drift ?? {}, mergeEnvironment(manifests), options.env);
+  const drift = driftForBuild(options.drift ?? {}, { ...mergeEnvironment(manifests), ...shardOf(manifests) }, options.env);
   const counts = countResults(REPORT_PATHS.results);
   const required = options.require ?? [];
   const stages = stageLines(manifests);
@@ -134,7 +144,7 @@ export async function buildReport(
   environment['Quality gate'] = gate.passed ? 'passed' : `failed: ${gate.reasons.join(', ')}`;
   Object.assign(environment, firstScreenFacts(stages, readResults(REPORT_PATHS.results).map((r) => r.result)));
   writeEnvironment(REPORT_PATHS.results, environment);
-  collectGlobalAttachments(REPORT_PATHS.results, REPORT_PATHS.globalAttachments, options.env);
+  collectGlobalAttachments(REPORT_PATHS.results, REPORT_PATHS.globalAttachments, options.env, manifests.some((m) => m.stage === 'conformance' && m.outcome === 'ran'));
 
   process.stdout.write('\n▶ report: allure generate (browsable and single-file)\n');
   mkdirSync(join(REPORT_PATHS.history, '..'), { recursive: true });

@@ -6,12 +6,14 @@ import { PROJECT_ROOT } from '../lib/profile.ts';
 /**
  * Files shown on the report's "Global Attachments" tab (Allure's `globalAttachments`): the coverage table of
  * the documented contract, built by scripts/coverage.ts from the gathered results' `covers` labels. (The load
- * charts travel with the load results themselves: the k6 summary converter attaches them.) A table that
- * cannot be built is left out with a note; it never stops the report.
+ * charts travel with the load results themselves: the k6 summary converter attaches them.) The table is about the
+ * conformance suite, so it is built only when a conformance stage ran; a run without one (load only, e2e only)
+ * gets no table and no note. A table that cannot be built is left out with a note; it never stops the report.
  */
-export function collectGlobalAttachments(resultsDir: string, dir: string, env: NodeJS.ProcessEnv = process.env): string[] {
+export function collectGlobalAttachments(resultsDir: string, dir: string, env: NodeJS.ProcessEnv = process.env, conformanceRan = true): string[] {
   mkdirSync(dir, { recursive: true });
   const notes: string[] = [];
+  if (!conformanceRan) return notes;
   const coverageScript = join(PROJECT_ROOT, 'scripts/coverage.ts');
   const out = join(dir, 'coverage.md');
   if (existsSync(coverageScript)) {

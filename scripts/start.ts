@@ -125,6 +125,9 @@ async function main(): Promise<void> {
     // Tells the Playwright config to reuse the simulator started here instead of starting its own; SIM_SOCIAL_URL
     // tells credential sources where its fake networks' test-account APIs answer.
     ...(simulator ? { SIMULATOR_ALREADY_RUNNING: '1', SIM_SOCIAL_URL: simulator.socialUrl } : {}),
+    // The load stage starts a simulator of its own (the rate limit each script needs): the same variant.
+    ...(options.drift.simDefect ? { SIM_DEFECT: options.drift.simDefect } : {}),
+    ...(options.drift.simLatencyMs !== undefined ? { SIM_LATENCY_MS: String(options.drift.simLatencyMs) } : {}),
   };
   const runEnvironment = {
     Target: profile.name,
@@ -146,7 +149,7 @@ async function main(): Promise<void> {
   if (!options.report) {
     // CI's stage jobs gather results for one report: no record of a part of a run, unless asked for by a drift flag.
     const asked = options.drift.learn || options.drift.baseline !== undefined;
-    const driftLines = asked ? driftForBuild({ profile, options: drift }, { ...runEnvironment, Stages: options.stages.join(', ') }, env).lines : [];
+    const driftLines = asked ? driftForBuild({ profile, options: drift }, { ...runEnvironment, Stages: options.stages.join(', '), ...(options.shard && options.stages.includes('conformance') ? { Shard: options.shard } : {}) }, env).lines : [];
     const stages = stageLines(readManifests());
     const gate = evaluateGate(countResults(REPORT_PATHS.results), { stages: options.require, runs: stages });
     process.stdout.write(

@@ -39,8 +39,19 @@ export const MAIN_JOB_CONFORMANCE_RESULTS = 'reports/out/stages/conformance/allu
 
 const nodeTest = (files: string[]): string[] => ['npx', 'tsx', '--test', '--test-reporter=spec', ...files];
 
-export function testPhases(): Phase[] {
-  const unitTests = findFiles(join(PROJECT_ROOT, 'test'), '.test.ts');
+/** Every `test/*.test.ts` in one process (test/unit-suite.ts finds them): unit tests are pure, so they share one. */
+export const UNIT_SUITE = 'test/unit-suite.ts';
+/** The self-checks with a step of their own; every other `test/self-check/*.selfcheck.ts` runs in the servers-and-timers step. */
+export const SECRET_HYGIENE = 'test/self-check/secret-hygiene.selfcheck.ts';
+export const ROBUSTNESS = 'test/self-check/harness-robustness.selfcheck.ts';
+
+/**
+ * `full` (`npm test -- --full`, the nightly): the complete version of each step that has a fast one: the secret
+ * hygiene over every conformance and e2e test instead of the covering subset, and verify:harness --full.
+ */
+export function testPhases(options: { full?: boolean } = {}): Phase[] {
+  const full = options.full === true;
+  const selfChecks = findFiles(join(PROJECT_ROOT, 'test/self-check'), '.selfcheck.ts').filter((f) => f !== SECRET_HYGIENE && f !== ROBUSTNESS);
   return [
     {
       why: 'type checks and unit tests take a core each at most; the secret-hygiene run owns the e2e client app port, which nothing else here uses',
@@ -48,9 +59,11 @@ export function testPhases(): Phase[] {
         { name: 'typecheck', command: ['npx', 'tsc', '-p', 'tsconfig.json'] },
         // The k6 scripts against @types/k6 alone (no Node types): what k6 runs must not lean on Node.
         { name: 'k6 scripts typecheck', command: ['npx', 'tsc', '-p', 'load/tsconfig.json'] },
-        { name: 'unit tests', command: nodeTest(unitTests) },
-        // No canary secret in any report, trace or log, with the conformance and e2e suites failing on purpose.
-        { name: 'self-check: secret hygiene', command: nodeTest(['test/self-check/secret-hygiene.selfcheck.ts']) },
+        // Pure unit tests, one process; tests that start servers or child processes or wait on timers are self-checks (phase 5).
+        { name: 'unit tests', command: nodeTest([UNIT_SUITE]) },
+        // No canary secret in any report, trace or log, with conformance and e2e tests failing on purpose: the smallest set
+        // of tests that sends every secret through every output path (it proves so before it scans); --full: every test.
+        { name: 'self-check: secret hygiene', command: full ? ['env', 'SECRET_HYGIENE_FULL=1', ...nodeTest([SECRET_HYGIENE])] : nodeTest([SECRET_HYGIENE]) },
       ],
     },
     {
@@ -89,18 +102,17 @@ export function testPhases(): Phase[] {
       ],
     },
     {
-      why: 'the robustness checks use free ports and no browser, so they share the machine with verify:harness',
+      why: 'the robustness checks and the server self-checks use free ports and no browser, so they share the machine with verify:harness',
       steps: [
         // Every defect mode of the simulator caught by some check, the good simulator passing (the fast subset: each
         // defect against the suites of its rules; `npm run verify:harness -- --full` nightly).
-        { name: 'self-check: defect modes caught', command: ['npx', 'tsx', 'scripts/verify-harness.ts'] },
+        { name: 'self-check: defect modes caught', command: ['npx', 'tsx', 'scripts/verify-harness.ts', ...(full ? ['--full'] : [])] },
         // Unreachable, invalid and slow targets handled in bounded time.
-        { name: 'self-check: robustness', command: nodeTest(['test/self-check/harness-robustness.selfcheck.ts']) },
-        // Accounts from credential sources (once, perTest) pass against the simulator; broken sources and refused
-        // accounts skip only their provider's tests, with one "Credentials refused" result each; on the simulator a
-        // refusal fails instead.
-        // The example sources as child processes against the simulator's fake networks, and expired or spent credentials.
-        { name: 'self-check: credential sources', command: nodeTest(['test/self-check/credential-sources.selfcheck.ts', 'test/self-check/sim-credential-sources.selfcheck.ts']) },
+        { name: 'self-check: robustness', command: nodeTest([ROBUSTNESS]) },
+        // The simulator over HTTP (every defect and quirk mode, fuzzing), the API client and probes against real sockets,
+        // account leases across processes, file locks, credential sources through Playwright and the example sources
+        // against the fake networks: tests that start servers or processes or wait on timers.
+        { name: 'self-check: simulator, servers and processes', command: nodeTest(selfChecks) },
       ],
     },
   ];

@@ -52,7 +52,9 @@ function runStep(step: Step, prefix: boolean): Promise<Outcome> {
 // `npm test -- --only unit` runs the steps whose name contains the word; the default is every step.
 const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex >= 0 ? process.argv[onlyIndex + 1] : undefined;
-const phases = selectSteps(testPhases(), only);
+// `--full` (the nightly): the complete version of each step that has a fast one (scripts/test-steps.ts).
+const full = process.argv.includes('--full');
+const phases = selectSteps(testPhases({ full }), only);
 if (phases.length === 0) {
   process.stderr.write(`npm test: no step matches --only ${only}; steps: ${testPhases().flatMap((p) => p.steps.map((s) => s.name)).join(', ')}\n`);
   process.exit(2);

@@ -8,6 +8,7 @@ import { Ajv } from 'ajv';
 import { ERROR_BODY_SCHEMA } from '../contract/index.ts';
 import { seededFaker } from '../lib/data-builders.ts';
 import { PROJECT_ROOT } from '../lib/profile.ts';
+import { GENERATED, generatedValidators } from '../scripts/generate-validators.ts';
 
 /**
  * What the suites no longer do on every worker start, done once here: the JSON schemas they compile are valid
@@ -30,6 +31,15 @@ describe('JSON schemas compiled by the suites', () => {
       assert.equal(ajv.validateSchema(schema), true, JSON.stringify(ajv.errors));
     });
   }
+});
+
+describe('validators compiled ahead of time (lib/generated/)', () => {
+  it('are what the schemas give today (after editing a schema: npx tsx scripts/generate-validators.ts)', () => {
+    const fresh = generatedValidators();
+    for (const key of Object.keys(GENERATED) as (keyof typeof GENERATED)[]) {
+      assert.equal(readFileSync(GENERATED[key], 'utf8'), fresh[key], `${GENERATED[key]} is stale: run npx tsx scripts/generate-validators.ts`);
+    }
+  });
 });
 
 describe('seeded faker', () => {

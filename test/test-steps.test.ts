@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { PROJECT_ROOT } from '../lib/profile.ts';
 import { REPORT_PATHS } from '../reports/report-config.ts';
-import { MAIN_JOB_CONFORMANCE_RESULTS, findFiles, selectSteps, testPhases } from '../scripts/test-steps.ts';
+import { MAIN_JOB_CONFORMANCE_RESULTS, UNIT_SUITE, findFiles, selectSteps, testPhases } from '../scripts/test-steps.ts';
 
 /**
  * `npm test` keeps every check and runs none twice: the suites run once, inside the main job, and what reads their
@@ -16,11 +16,20 @@ const phaseOf = (name: string): number => phases.findIndex((p) => p.steps.some((
 const commandOf = (name: string): string[] => steps.find((s) => s.name.includes(name))!.command;
 
 describe('npm test steps', () => {
-  it('runs every unit test file and every self-check file', () => {
+  it('runs every unit test file (through the unit suite, which imports every test/*.test.ts) and every self-check file', () => {
     const commands = steps.flatMap((s) => s.command);
-    for (const file of [...findFiles(join(PROJECT_ROOT, 'test'), '.test.ts'), ...findFiles(join(PROJECT_ROOT, 'test'), '.selfcheck.ts')]) {
-      assert.ok(commands.includes(file), `${file} is run by a step`);
+    assert.ok(commandOf('unit tests').includes(UNIT_SUITE));
+    for (const file of findFiles(join(PROJECT_ROOT, 'test'), '.test.ts')) {
+      assert.match(file, /^test\/[^/]+\.test\.ts$/, `${file}: the unit suite imports the .test.ts files of test/ itself, not of its subfolders`);
     }
+    for (const file of findFiles(join(PROJECT_ROOT, 'test'), '.selfcheck.ts')) assert.ok(commands.includes(file), `${file} is run by a step`);
+  });
+  it('runs no self-check (servers, processes, timers) in the unit phase, and --full the complete version of each fast step', () => {
+    assert.ok(phaseOf('simulator, servers') > phaseOf('main job'));
+    const fullSteps = testPhases({ full: true }).flatMap((p) => p.steps);
+    assert.ok(fullSteps.find((s) => s.name.includes('secret hygiene'))!.command.includes('SECRET_HYGIENE_FULL=1'));
+    assert.ok(fullSteps.find((s) => s.name.includes('defect modes'))!.command.includes('--full'));
+    assert.ok(!commandOf('secret hygiene').includes('SECRET_HYGIENE_FULL=1') && !commandOf('defect modes').includes('--full'));
   });
   it('runs the conformance and e2e suites once, in the main job, which requires both to have run', () => {
     const suiteRuns = steps.filter((s) => s.command.some((a) => a.startsWith('--project')));

@@ -183,6 +183,9 @@ function latencyChanges(base: RunRecord, current: RunRecord, options: DiffOption
   return changes;
 }
 
+/** k6 reports latency with nanosecond digits; a tenth of a millisecond is what a reader compares. */
+const ms = (n: number | null): string => (n === null ? '-' : String(Math.round(n * 10) / 10));
+
 /** A k6 p95 regression of a script (`endpoint` null) or of one endpoint of it. */
 function k6LatencyChange(
   what: string,
@@ -195,9 +198,9 @@ function k6LatencyChange(
     kind: 'load latency',
     subject: `load/${what}`,
     endpoint,
-    title: `${what} p95 ${was.p95} → ${now.p95} ms`,
-    was: `k6 p95 ${was.p95} ms, p99 ${was.p99 ?? '-'} ms`,
-    now: `k6 p95 ${now.p95} ms, p99 ${now.p99 ?? '-'} ms`,
+    title: `${what} p95 ${ms(was.p95)} → ${ms(now.p95)} ms`,
+    was: `k6 p95 ${ms(was.p95)} ms, p99 ${ms(was.p99)} ms`,
+    now: `k6 p95 ${ms(now.p95)} ms, p99 ${ms(now.p99)} ms`,
     curlWas: null,
     curlNow: null,
     failing: true,

@@ -64,7 +64,8 @@ export interface LoadFigures {
 
 export interface RunRecord {
   format: typeof RECORD_FORMAT;
-  run: { id: string; date: string; commit: string; target: { name: string; baseUrl: string }; stages: string[] };
+  /** `shard`: the conformance shard the run was (`2/3`); absent for the whole suite. */
+  run: { id: string; date: string; commit: string; target: { name: string; baseUrl: string }; stages: string[]; shard?: string };
   /** Keyed by the stable test id (see testIdOf). */
   tests: Record<string, TestRecord>;
   /** Latency of the suites' own requests, per endpoint. */
@@ -165,6 +166,8 @@ export interface RunFacts {
   commit: string;
   target: { name: string; baseUrl: string };
   stages: string[];
+  /** The conformance shard the run was (`2/3`), when it was one. */
+  shard?: string | null;
   /** The profile's secrets: the record passes through the redactor once more, whatever the results held. */
   secrets?: readonly string[];
 }
@@ -223,7 +226,7 @@ export function buildRecord(resultsDir: string, facts: RunFacts): RunRecord {
 
   const record: RunRecord = {
     format: RECORD_FORMAT,
-    run: { id: facts.id, date: facts.date, commit: facts.commit, target: facts.target, stages: facts.stages },
+    run: { id: facts.id, date: facts.date, commit: facts.commit, target: facts.target, stages: facts.stages, ...(facts.shard ? { shard: facts.shard } : {}) },
     tests: sortedTests,
     latency,
     load,
@@ -316,4 +319,37 @@ export function readRecord(path: string): RunRecord {
   const record = raw as RunRecord;
   for (const t of Object.values(record.tests)) t.answers = t.answers.map(fullAnswer);
   return record;
+}
+
+/**
+ * Besides the target's last run (recordPathFor), the last run of each scope (what a run ran: its suites, shard and
+ * load scripts; lib/drift/baseline.ts) is kept in a folder beside it, so a run's baseline is the last run that had
+ * what it has: `reports/history/staging.runs/load-throughput.run.json`. One file per scope a target was run with.
+ */
+export function scopedRecordDir(historyDir: string, targetName: string): string {
+  return join(historyDir, `${slugOf(targetName)}.runs`);
+}
+
+/** Every record kept for a target (its last run and the last run of each scope), the unreadable ones left out. */
+export function keptRecords(historyDir: string, targetName: string): { record: RunRecord; path: string }[] {
+  const paths = [recordPathFor(historyDir, targetName)];
+  const dir = scopedRecordDir(historyDir, targetName);
+  if (existsSync(dir)) paths.push(...readdirSync(dir).filter((f) => f.endsWith('.run.json')).sort().map((f) => join(dir, f)));
+  const out: { record: RunRecord; path: string }[] = [];
+  const seen = new Set<string>();
+  for (const path of paths) {
+    if (!existsSync(path)) continue;
+    let record: RunRecord;
+    try {
+      record = readRecord(path);
+    } catch {
+      continue;
+    }
+    // The last run is also the last of its scope: one candidate.
+    const key = `${record.run.id}|${record.run.date}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ record, path });
+  }
+  return out;
 }

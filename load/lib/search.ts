@@ -9,6 +9,13 @@
  */
 
 export const SEARCH_HOLD_SECONDS = 8;
+
+/**
+ * How the search's stop message begins. k6 has no way for a script to end a run early other than
+ * `exec.test.abort()`, and it logs every abort at level=error; the runner recognises this message, keeps k6's
+ * line out of the output and says in one plain line that the search stopped as planned (load/run/planned-stop.ts).
+ */
+export const SEARCH_STOP_PREFIX = 'limit search done: ';
 /**
  * A pair counts only when at least this share of the VU's requests got 429: the offered rate is then at least
  * 1/(1 - 0.1) = 1.11x the limit, what the estimate needs to count a second (limit-estimate.ts OFFERED_MARGIN). A

@@ -14,7 +14,8 @@ import { convertSummary, defaultResultsDir } from '../report/summary-to-allure.t
 import { findK6 } from './k6-binary.ts';
 import { prepareLoadCredentials, type LoadCredentials } from './credential-sources.ts';
 import { planRun, resolveProfilePath, type LoadArgs } from './plan.ts';
-import { startSimulatorProcess, type SimulatorProcess } from './simulator-process.ts';
+import { plannedSearchStop, plannedStopLine } from './planned-stop.ts';
+import { simulatorVariantArgs, startSimulatorProcess, type SimulatorProcess } from './simulator-process.ts';
 
 /**
  * One load run: profile → plan (safety rules) → simulator if the profile is the simulator's → k6 → summary →
@@ -97,10 +98,15 @@ function stamp(): string {
   return new Date().toISOString().replace(/[-:]/g, '').replace(/\..+$/, '');
 }
 
-function pipeRedacted(stream: NodeJS.ReadableStream, out: NodeJS.WritableStream, redactor: Redactor): Promise<void> {
+/** `held`: lines kept back instead of written (the search's planned stop; load/run/planned-stop.ts). */
+function pipeRedacted(stream: NodeJS.ReadableStream, out: NodeJS.WritableStream, redactor: Redactor, held?: string[]): Promise<void> {
   return new Promise((resolve) => {
     const rl = createInterface({ input: stream });
-    rl.on('line', (line) => out.write(`${redactor.text(line)}\n`));
+    rl.on('line', (line) => {
+      const text = redactor.text(line);
+      if (held && plannedSearchStop(text) !== null) held.push(text);
+      else out.write(`${text}\n`);
+    });
     rl.on('close', () => resolve());
   });
 }
@@ -175,10 +181,11 @@ export async function runLoad(args: LoadArgs, options: RunOptions = {}): Promise
   const problems: string[] = [];
   try {
     if (plan.simulator) {
-      sim = await startSimulatorProcess(plan.simulator);
+      const variant = simulatorVariantArgs(env);
+      sim = await startSimulatorProcess(plan.simulator, undefined, variant);
       await warmUp(sim.url, profile);
       const limit = plan.simulator.rateLimit === null ? 'no rate limit' : `${plan.simulator.limiter ?? 'default'} limiter, limit ${plan.simulator.rateLimit}/s, burst ${plan.simulator.burst}`;
-      log(`load: started the embedded simulator at ${sim.url} (${limit})`);
+      log(`load: started the embedded simulator at ${sim.url} (${limit}${variant.length > 0 ? `; ${variant.join(' ')}` : ''})`);
     }
     // The once sources' accounts join the mix as literal accounts do (their values are secrets from here on).
     credentials = await prepareLoadCredentials(profile, env, sim);
@@ -208,13 +215,14 @@ export async function runLoad(args: LoadArgs, options: RunOptions = {}): Promise
     // another already runs would starve it (and the target) of CPU, and their seconds would not line up.
     const addresses = instances > 1 ? await Promise.all(Array.from({ length: instances }, async () => `127.0.0.1:${await freePort()}`)) : [];
     let ended = 0;
+    const heldLines: string[] = [];
     const exits = Promise.all(Array.from({ length: instances }, (_, i) => {
       const segmentArgs = instances > 1
         ? ['--execution-segment', `${sequence[i]}:${sequence[i + 1]}`, '--execution-segment-sequence', sequence.join(','), '--paused', '--address', addresses[i]!]
         : [];
       const k6Args = ['run', '--quiet', '-e', `${LOAD_CONFIG_ENV}=${configPath}`, ...segmentArgs, ...(options.k6Args ?? []), script];
       const child = spawn(k6, k6Args, { cwd: PROJECT_ROOT, env: i === 0 ? k6Env : { ...k6Env, K6_WEB_DASHBOARD: 'false' }, stdio: ['ignore', 'pipe', 'pipe'] });
-      const piping = Promise.all([pipeRedacted(child.stdout!, sink ?? process.stdout, redactor), pipeRedacted(child.stderr!, sink ?? process.stderr, redactor)]);
+      const piping = Promise.all([pipeRedacted(child.stdout!, sink ?? process.stdout, redactor, heldLines), pipeRedacted(child.stderr!, sink ?? process.stderr, redactor, heldLines)]);
       return new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code))).then(async (code) => (ended++, await piping, code));
     }));
     if (instances > 1) await resumeTogether(addresses, () => ended > 0, log);
@@ -228,6 +236,11 @@ export async function runLoad(args: LoadArgs, options: RunOptions = {}): Promise
       if (instances > 1) writeFileSync(join(outDir, 'summary.json'), JSON.stringify(summary, null, 1));
     }
     const k6ExitCode = exitCodes.find((c) => c !== 0) ?? 0;
+    // The search's planned stop: one plain line when it measured a limit; otherwise k6's own line, as it wrote it.
+    if (heldLines.length > 0) {
+      if (searchFinished(summary)) log(plannedStopLine(plannedSearchStop(heldLines[0]!)!));
+      else if (show) for (const line of heldLines) process.stderr.write(`${line}\n`);
+    }
     exitCodes.forEach((code, i) => {
       if (code === 0 || (code === 108 && searchFinished(summary))) return;
       problems.push(`k6${instances > 1 ? ` instance ${i + 1} of ${instances}` : ''}: ${describeK6Exit(code)}`);

@@ -60,8 +60,28 @@ export function simulatorLimiters(): readonly string[] {
   return names;
 }
 
-export async function startSimulatorProcess(limit: SimulatorLimit, timeoutMs = 60_000): Promise<SimulatorProcess> {
-  const [command, args] = simCommand(simulatorArgs(limit));
+/**
+ * The simulator variant a run asks for through the environment, as for the Playwright stages: SIM_DEFECT=<name>
+ * (one documented rule broken) and SIM_LATENCY_MS=<ms> (every API answer that much later). `npm start --sim-defect
+ * / --sim-latency` set them, so the simulator the load stage starts is the same variant as the suites'.
+ */
+export function simulatorVariantArgs(env: NodeJS.ProcessEnv): string[] {
+  const args: string[] = [];
+  const defect = env.SIM_DEFECT?.trim();
+  if (defect) {
+    if (!/^[a-z0-9-]+$/.test(defect)) throw new Error(`SIM_DEFECT: "${defect}" is not a defect name (see npm run sim -- --list-defects)`);
+    args.push('--defect', defect);
+  }
+  const latency = env.SIM_LATENCY_MS?.trim();
+  if (latency) {
+    if (!/^\d+(\.\d+)?$/.test(latency)) throw new Error(`SIM_LATENCY_MS: expected milliseconds (a number >= 0), got "${latency}"`);
+    if (Number(latency) > 0) args.push('--latency', latency);
+  }
+  return args;
+}
+
+export async function startSimulatorProcess(limit: SimulatorLimit, timeoutMs = 60_000, variant: readonly string[] = []): Promise<SimulatorProcess> {
+  const [command, args] = simCommand([...simulatorArgs(limit), ...variant]);
   const child: ChildProcess = spawn(command, args, {
     cwd: PROJECT_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -36,6 +36,7 @@ export function driftForBuild(drift: BuildDrift, environment: Record<string, str
           commit: environment['Commit'] ?? 'unknown',
           target: { name: profile.name, baseUrl: environment['Target base URL'] ?? profile.baseUrl },
           stages: (environment['Stages'] ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+          shard: environment['Shard'] ?? null,
           secrets: profile.secrets,
         },
       },

@@ -4,7 +4,8 @@ import { join, relative } from 'node:path';
 import { diffRecords, type Change, type DiffOptions } from '../../lib/drift/diff.ts';
 import { learnedPathFor, looseCases, writeLearnedFile } from '../../lib/drift/learn.ts';
 import { describeFact, type RetryAfterFact } from '../../lib/drift/retry-after-facts.ts';
-import { buildRecord, readRecord, recordPathFor, writeRecord, type RunFacts, type RunRecord } from '../../lib/drift/record.ts';
+import { chooseBaseline, comparedParts, describeCompared, describeScope, isEmptyScope, scopeKey, scopeOf } from '../../lib/drift/baseline.ts';
+import { buildRecord, keptRecords, readRecord, recordPathFor, scopedRecordDir, writeRecord, type RunFacts, type RunRecord } from '../../lib/drift/record.ts';
 import { PROJECT_ROOT, expectationFacts, type TargetProfile } from '../../lib/profile.ts';
 import { DEFAULT_REGRESSION } from '../../lib/slo.ts';
 import { removeChangeResults, writeChangeResults } from './changed-results.ts';
@@ -87,29 +88,46 @@ export function historyDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.DRIFT_HISTORY_DIR ? join(process.cwd(), env.DRIFT_HISTORY_DIR) : HISTORY_DIR;
 }
 
+/** `208 tests, 179 with answers; k6 throughput` */
+function describeRecord(record: RunRecord, answered: number): string {
+  const parts: string[] = [];
+  const tests = Object.keys(record.tests).length;
+  if (tests > 0) parts.push(`${tests} tests, ${answered} with answers`);
+  const load = Object.keys(record.load);
+  if (load.length > 0) parts.push(`k6 ${load.join(', ')}`);
+  return parts.join('; ');
+}
+
 export function runDriftStep(ctx: DriftContext, options: DriftOptions): DriftOutcome {
   const lines: string[] = [];
   const record = buildRecord(ctx.resultsDir, ctx.facts);
   const answered = Object.values(record.tests).filter((t) => t.answers.length > 0).length;
-  if (Object.keys(record.tests).length === 0) {
-    return { record: null, recordPath: null, recordBytes: 0, baseline: null, changes: [], lines: ['Drift:       no test results, so no record of this run'] };
+  const scope = scopeOf(record);
+  if (isEmptyScope(scope)) {
+    return { record: null, recordPath: null, recordBytes: 0, baseline: null, changes: [], lines: ['Drift:       no test or load results, so no record of this run'] };
   }
 
   const previousPath = recordPathFor(ctx.historyDir, ctx.profile.name);
+  const kept = keptRecords(ctx.historyDir, ctx.profile.name);
+  // The report built again from the same results (`npm run report` after `npm start`): the record is already kept
+  // and the changes already written; comparing the run with itself would only erase them.
+  const same = kept.find((k) => k.record.run.id === record.run.id);
+  if (same && !options.baseline) {
+    return { record, recordPath: same.path, recordBytes: statSync(same.path).size, baseline: null, changes: [], lines: [`Drift:       run ${record.run.id} is already recorded in ${rel(same.path)}; its changes are in the results as they were`] };
+  }
+
   let baseline: RunRecord | null = null;
   let baselineName: string | null = null;
   if (options.baseline && options.baseline !== 'previous') {
     baseline = readRecord(options.baseline);
     baselineName = rel(options.baseline);
-  } else if (existsSync(previousPath)) {
-    baseline = readRecord(previousPath);
-    baselineName = `the previous run on ${ctx.profile.name} (${rel(previousPath)}, ${baseline.run.date})`;
-  }
-
-  // The report built again from the same results (`npm run report` after `npm start`): the record is already kept
-  // and the changes already written; comparing the run with itself would only erase them.
-  if (baseline && baseline.run.id === record.run.id && !options.baseline) {
-    return { record, recordPath: previousPath, recordBytes: statSync(previousPath).size, baseline: null, changes: [], lines: [`Drift:       run ${record.run.id} is already recorded in ${rel(previousPath)}; its changes are in the results as they were`] };
+  } else {
+    // The last run of this target that had what this run has (lib/drift/baseline.ts).
+    const chosen = chooseBaseline(kept.filter((k) => k.record.run.id !== record.run.id), scope);
+    if (chosen) {
+      baseline = chosen.record;
+      baselineName = `the previous run on ${ctx.profile.name} with ${describeScope(scopeOf(chosen.record))} (${rel(chosen.path)}, ${baseline.run.date})`;
+    }
   }
 
   let changes: Change[] = [];
@@ -127,14 +145,21 @@ export function runDriftStep(ctx: DriftContext, options: DriftOptions): DriftOut
     writeChangeResults(ctx.resultsDir, changes, baseline, record, ctx.profile.secrets);
     const failing = changes.filter((c) => c.failing).length;
     lines.push(`Drift:       against ${baselineName}: ${changes.length} change${changes.length === 1 ? '' : 's'}${changes.length ? ` (${failing} failing)` : ''}`);
+    lines.push(`             compared: ${describeCompared(comparedParts(baseline, record))}`);
     lines.push(...summarizeChanges(changes));
   } else {
-    lines.push(`Drift:       first run on ${ctx.profile.name}${options.baseline === 'previous' ? ' (no previous run to compare with)' : ''}: this run is the baseline of the next`);
+    lines.push(`Drift:       first run on ${ctx.profile.name} with ${describeScope(scope)}${options.baseline === 'previous' ? ' (no earlier run with any of it to compare with)' : ''}: this run is the baseline of the next`);
   }
 
   writeRecord(previousPath, record);
+  writeRecord(join(scopedRecordDir(ctx.historyDir, ctx.profile.name), `${scopeKey(scope)}.run.json`), record);
   const recordBytes = statSync(previousPath).size;
-  lines.push(`Record:      ${rel(previousPath)} (${(recordBytes / 1024).toFixed(0)} KB, ${Object.keys(record.tests).length} tests, ${answered} with answers)`);
+  lines.push(`Record:      ${rel(previousPath)} (${(recordBytes / 1024).toFixed(0)} KB, ${describeRecord(record, answered)})`);
+  // A run without the suites' answers (load only) has nothing to learn from, and must not overwrite a learned file.
+  if (answered === 0) {
+    if (options.learn) lines.push('Learned:     nothing: this run has no answers of the suites to learn from (--learn needs the conformance or e2e stage)');
+    return { record, recordPath: previousPath, recordBytes, baseline: baselineName, changes, lines };
+  }
 
   // Learn when asked, and on a target's first run while its expectations leave cases open: the summary can then
   // point QA at a file to adopt instead of a command to run.

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join, relative } from 'node:path';
+import { describeScope, scopeOf } from '../../lib/drift/baseline.ts';
 import { buildRecord, recordPathFor, writeRecord } from '../../lib/drift/record.ts';
 import { PROJECT_ROOT, loadProfile } from '../../lib/profile.ts';
 import { REPORT_PATHS } from '../../reports/report-config.ts';
@@ -43,6 +44,6 @@ export async function runTargetA(profileA: string, argv: string[], seed: string,
   });
   const recordPath = recordPathFor(join(PROJECT_ROOT, 'reports/out/compare'), profile.name);
   writeRecord(recordPath, record);
-  process.stdout.write(`\ncompare: target A's run ended with exit code ${exitCode}; its record: ${relative(PROJECT_ROOT, recordPath)} (${Object.keys(record.tests).length} tests)\n`);
+  process.stdout.write(`\ncompare: target A's run ended with exit code ${exitCode}; its record: ${relative(PROJECT_ROOT, recordPath)} (${describeScope(scopeOf(record))})\n`);
   return { recordPath, exitCode };
 }

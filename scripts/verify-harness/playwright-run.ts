@@ -34,7 +34,8 @@ export interface RunOutcome {
 }
 
 export interface RunRequest {
-  project: 'conformance' | 'e2e';
+  /** `bare`: bench:failing's spec without project imports (playwright.config.ts adds it under BENCH_BARE_DIR). */
+  project: 'conformance' | 'e2e' | 'bare';
   outDir: string;
   env: Record<string, string>;
   files?: readonly string[];

@@ -100,3 +100,42 @@ export function scanForCanaries(dirs: readonly string[], canaries: readonly stri
   }
   return result;
 }
+
+/** Every text of the given files and folders, zip entries unpacked, as latin1 (every byte kept). */
+function* textsOf(paths: readonly string[]): Generator<{ file: string; text: string }> {
+  for (const path of paths) {
+    let list: string[];
+    try {
+      list = statSync(path).isDirectory() ? files(path) : [path];
+    } catch {
+      continue;
+    }
+    for (const file of list) {
+      const bytes = readFileSync(file);
+      if (bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
+        for (const entry of zipEntries(bytes)) yield { file: `${file}!${entry.name}`, text: entry.bytes.toString('latin1') };
+      } else yield { file, text: bytes.toString('latin1') };
+    }
+  }
+}
+
+/**
+ * Which canaries reached these files redacted: the markers the redactor writes under REDACTION_PROBE_MARK
+ * (`[REDACTED:sim-facebook-]`, lib/redact.ts), as written or Base64-encoded (the single-file report embeds its data).
+ * Returns the labels found (`sim-facebook-`, `b64:sim-steam-`, ...).
+ */
+export function redactionLabelsIn(paths: readonly string[], labels: readonly string[]): Set<string> {
+  const needles = labels.flatMap((label) => {
+    const marker = `[REDACTED:${label}]`;
+    // Playwright's list reporter cuts attachment previews with `...`: a marker cut there (at least 8 characters of
+    // its label, which tell the canaries apart) still shows which canary it hid.
+    const cut = label.length > 8 ? Array.from({ length: label.length - 8 }, (_, i) => `[REDACTED:${label.slice(0, 8 + i)}...`) : [];
+    return [marker, JSON.stringify(marker).slice(1, -1), ...base64Variants(marker), ...cut].map((needle) => ({ needle, label }));
+  });
+  const found = new Set<string>();
+  for (const { text } of textsOf(paths)) {
+    for (const { needle, label } of needles) if (!found.has(label) && text.includes(needle)) found.add(label);
+    if (found.size === labels.length) break;
+  }
+  return found;
+}

@@ -7,13 +7,13 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { request as playwrightRequest, type APIRequestContext } from '@playwright/test';
-import { ApiClient, attachmentBody, renderExchange, reportProblem, type CallOptions, type ExchangeSink } from '../lib/api-client.ts';
-import { curlBody } from '../lib/curl.ts';
-import { DataBuilder, MALFORMED_JSON_BODIES, seededFaker } from '../lib/data-builders.ts';
-import type { Exchange } from '../lib/exchange.ts';
-import { PROJECT_ROOT, loadProfile, type TargetProfile } from '../lib/profile.ts';
-import { Redactor } from '../lib/redact.ts';
-import { firstDifference, reportedBytes } from '../lib/wire-body.ts';
+import { ApiClient, attachmentBody, renderExchange, reportProblem, type CallOptions, type ExchangeSink } from '../../lib/api-client.ts';
+import { curlBody } from '../../lib/curl.ts';
+import { DataBuilder, MALFORMED_JSON_BODIES, seededFaker } from '../../lib/data-builders.ts';
+import type { Exchange } from '../../lib/exchange.ts';
+import { PROJECT_ROOT, loadProfile, type TargetProfile } from '../../lib/profile.ts';
+import { Redactor } from '../../lib/redact.ts';
+import { firstDifference, reportedBytes } from '../../lib/wire-body.ts';
 
 /**
  * The wire proof: every negative body the suites send goes through the client's real send path (Playwright's

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { DEFECTS, swapCount } from '../sim/defects.ts';
-import { defaultRules } from '../sim/rules.ts';
-import { DEFAULT_OPTIONS } from '../sim/context.ts';
-import { MULTI, PROJECT, b64, claims, qs, simulator, uid, type Call } from './sim-helpers.ts';
+import { DEFECTS, swapCount } from '../../sim/defects.ts';
+import { defaultRules } from '../../sim/rules.ts';
+import { DEFAULT_OPTIONS } from '../../sim/context.ts';
+import { MULTI, PROJECT, b64, claims, qs, simulator, uid, type Call } from '../sim-helpers.ts';
 
 /**
  * Every defect mode is what it says: one swap (a rule, an option or a transform), and a request that shows the

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { test } from 'node:test';
-import { parseSimArgs, UsageError } from '../sim/cli-options.ts';
-import { PROJECT_ROOT } from '../lib/profile.ts';
-import { simulatorLimiters } from '../load/run/simulator-process.ts';
-import { LIMITER_KINDS } from '../sim/rate-limiter.ts';
+import { parseSimArgs, UsageError } from '../../sim/cli-options.ts';
+import { PROJECT_ROOT } from '../../lib/profile.ts';
+import { simulatorLimiters } from '../../load/run/simulator-process.ts';
+import { LIMITER_KINDS } from '../../sim/rate-limiter.ts';
 
 test('flags become options; bad flags are refused with the flag named', () => {
   assert.deepEqual(parseSimArgs(['--port', '0', '--rate-limit', 'off']).options, { port: 0, rateLimit: null });

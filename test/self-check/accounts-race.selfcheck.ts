@@ -3,9 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { Accounts } from '../lib/accounts.ts';
-import { loadProfile, type PlatformAccount, type SocialAccount, type TargetProfile } from '../lib/profile.ts';
-import { SINGLE, b64, qs, simulator, uid, type Call } from './sim-helpers.ts';
+import { Accounts } from '../../lib/accounts.ts';
+import { loadProfile, type PlatformAccount, type SocialAccount, type TargetProfile } from '../../lib/profile.ts';
+import { SINGLE, b64, qs, simulator, uid, type Call } from '../sim-helpers.ts';
 
 /**
  * The two races of tests that share an account, played on the wire against the simulator used as a server whose

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { probeTarget } from '../lib/target-probe.ts';
+import { probeTarget } from '../../lib/target-probe.ts';
 
 test('a target that answers anything is reachable', async () => {
   const server = createServer((_req, res) => res.writeHead(404).end());

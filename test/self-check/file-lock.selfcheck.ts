@@ -4,7 +4,7 @@ import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { acquireFileLock, lockPath, tryFileLock, withFileLock } from '../lib/file-lock.ts';
+import { acquireFileLock, lockPath, tryFileLock, withFileLock } from '../../lib/file-lock.ts';
 
 test('holders never overlap', async () => {
   const name = `unit-${process.pid}-${Date.now()}`;

@@ -3,12 +3,12 @@ import { request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { retryAfterSeconds } from '../lib/retry-after.ts';
-import { parseSimArgs } from '../sim/cli-options.ts';
-import { QUIRKS, combinableQuirks, encodeEverything, expectationsWithQuirks, otherErrorCode, parseQuirkList } from '../sim/quirks.ts';
-import type { SimOptions } from '../sim/context.ts';
-import { startSimulator, type RunningSimulator } from '../sim/server.ts';
-import { MULTI, PROJECT, b64, claims, qs, uid } from './sim-helpers.ts';
+import { retryAfterSeconds } from '../../lib/retry-after.ts';
+import { parseSimArgs } from '../../sim/cli-options.ts';
+import { QUIRKS, combinableQuirks, encodeEverything, expectationsWithQuirks, otherErrorCode, parseQuirkList } from '../../sim/quirks.ts';
+import type { SimOptions } from '../../sim/context.ts';
+import { startSimulator, type RunningSimulator } from '../../sim/server.ts';
+import { MULTI, PROJECT, b64, claims, qs, uid } from '../sim-helpers.ts';
 
 /**
  * Every quirk mode changes the wire: a request that shows it gets different bytes from the quirk than from the

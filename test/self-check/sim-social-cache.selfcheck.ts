@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PROJECT, simulator, uid } from './sim-helpers.ts';
+import { PROJECT, simulator, uid } from '../sim-helpers.ts';
 
 const LATENCY_MS = 1200;
 const path = `/social/google/login_with_token?projectId=${PROJECT}`;

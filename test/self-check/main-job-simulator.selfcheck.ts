@@ -4,8 +4,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DEFAULT_PROFILE_PATH, loadProfile, type TargetProfile } from '../lib/profile.ts';
-import { isPortFree, startSimulator } from '../scripts/main-job/simulator.ts';
+import { DEFAULT_PROFILE_PATH, loadProfile, type TargetProfile } from '../../lib/profile.ts';
+import { isPortFree, startSimulator } from '../../scripts/main-job/simulator.ts';
 
 /**
  * The main job's simulator: when the profile's port is taken (another run on a shared machine) it runs on a

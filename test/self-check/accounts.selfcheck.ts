@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { consumedStatePath, shardPositions } from '../lib/account-lease.ts';
-import { Accounts, platformQuery, socialBody } from '../lib/accounts.ts';
-import { PROJECT_ROOT, loadProfile, type PlatformAccount, type TargetProfile } from '../lib/profile.ts';
+import { consumedStatePath, shardPositions } from '../../lib/account-lease.ts';
+import { Accounts, platformQuery, socialBody } from '../../lib/accounts.ts';
+import { PROJECT_ROOT, loadProfile, type PlatformAccount, type TargetProfile } from '../../lib/profile.ts';
 
 const simulator = loadProfile();
 const skipped: string[] = [];

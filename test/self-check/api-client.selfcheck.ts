@@ -3,10 +3,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { request as playwrightRequest, type APIRequestContext } from '@playwright/test';
-import { ApiClient, RequestTimeoutError, renderExchange, type ExchangeSink } from '../lib/api-client.ts';
-import type { Exchange } from '../lib/exchange.ts';
-import { loadProfile, type TargetProfile } from '../lib/profile.ts';
-import type { Redactor } from '../lib/redact.ts';
+import { ApiClient, RequestTimeoutError, renderExchange, type ExchangeSink } from '../../lib/api-client.ts';
+import type { Exchange } from '../../lib/exchange.ts';
+import { loadProfile, type TargetProfile } from '../../lib/profile.ts';
+import type { Redactor } from '../../lib/redact.ts';
 
 /** The client against a tiny server whose answers each test picks: checks run on every exchange, secrets stay out. */
 

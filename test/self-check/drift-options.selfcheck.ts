@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { OptionsError, parseOptions } from '../scripts/main-job/options.ts';
-import { argvForTargetA } from '../scripts/main-job/compare.ts';
-import { parseSimArgs } from '../sim/cli-options.ts';
-import { simulator } from './sim-helpers.ts';
+import { OptionsError, parseOptions } from '../../scripts/main-job/options.ts';
+import { argvForTargetA } from '../../scripts/main-job/compare.ts';
+import { parseSimArgs } from '../../sim/cli-options.ts';
+import { simulator } from '../sim-helpers.ts';
 
 /** The drift flags of npm start, and the simulator's --latency. */
 

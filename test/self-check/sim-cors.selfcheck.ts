@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { simulator } from './sim-helpers.ts';
+import { simulator } from '../sim-helpers.ts';
 
 /** Browser pages call the Login API cross-origin; the simulator answers them as the real server does. */
 

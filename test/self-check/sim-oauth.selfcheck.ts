@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ANSWERS } from '../contract/index.ts';
-import { MULTI, RATE_CLIENT, SINGLE, b64, claims, qs, simulator, uid, type Call } from './sim-helpers.ts';
+import { ANSWERS } from '../../contract/index.ts';
+import { MULTI, RATE_CLIENT, SINGLE, b64, claims, qs, simulator, uid, type Call } from '../sim-helpers.ts';
 
 let sim: Awaited<ReturnType<typeof simulator>>;
 let call: Call;

@@ -5,9 +5,9 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { Pool } from 'undici';
-import { CROSS_AUTH_PLATFORMS, SOCIAL_PROVIDERS } from '../contract/index.ts';
-import { startSimulator, type RunningSimulator } from '../sim/server.ts';
-import { CLIENTS, MAIN_PROJECT_ID } from '../sim/seed.ts';
+import { CROSS_AUTH_PLATFORMS, SOCIAL_PROVIDERS } from '../../contract/index.ts';
+import { startSimulator, type RunningSimulator } from '../../sim/server.ts';
+import { CLIENTS, MAIN_PROJECT_ID } from '../../sim/seed.ts';
 
 /**
  * Simulator robustness: ≥ 10,000 malformed requests (bad JSON, wrong types, huge and odd strings, invalid UTF-8,

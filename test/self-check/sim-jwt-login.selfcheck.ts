@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ANSWERS, SOCIAL_PROVIDERS } from '../contract/index.ts';
-import { PROJECT, claims, qs, simulator, uid, type Call } from './sim-helpers.ts';
+import { ANSWERS, SOCIAL_PROVIDERS } from '../../contract/index.ts';
+import { PROJECT, claims, qs, simulator, uid, type Call } from '../sim-helpers.ts';
 
 let sim: Awaited<ReturnType<typeof simulator>>;
 let call: Call;
