@@ -54,16 +54,18 @@ export function testPhases(options: { full?: boolean } = {}): Phase[] {
   const selfChecks = findFiles(join(PROJECT_ROOT, 'test/self-check'), '.selfcheck.ts').filter((f) => f !== SECRET_HYGIENE && f !== ROBUSTNESS);
   return [
     {
-      why: 'type checks and unit tests take a core each at most; the secret-hygiene run owns the e2e client app port, which nothing else here uses',
+      why: 'type checks and unit tests take a core each at most, the robustness checks mostly wait on timeouts; the secret-hygiene run owns the e2e client app port, which nothing else here uses',
       steps: [
         { name: 'typecheck', command: ['npx', 'tsc', '-p', 'tsconfig.json'] },
         // The k6 scripts against @types/k6 alone (no Node types): what k6 runs must not lean on Node.
         { name: 'k6 scripts typecheck', command: ['npx', 'tsc', '-p', 'load/tsconfig.json'] },
-        // Pure unit tests, one process; tests that start servers or child processes or wait on timers are self-checks (phase 5).
+        // Pure unit tests, one process; tests that start servers or child processes or wait on timers are self-checks (the last phase).
         { name: 'unit tests', command: nodeTest([UNIT_SUITE]) },
         // No canary secret in any report, trace or log, with conformance and e2e tests failing on purpose: the smallest set
         // of tests that sends every secret through every output path (it proves so before it scans); --full: every test.
         { name: 'self-check: secret hygiene', command: full ? ['env', 'SECRET_HYGIENE_FULL=1', ...nodeTest([SECRET_HYGIENE])] : nodeTest([SECRET_HYGIENE]) },
+        // Unreachable, invalid and slow targets handled in bounded time (free ports, no browser).
+        { name: 'self-check: robustness', command: nodeTest([ROBUSTNESS]) },
       ],
     },
     {
@@ -93,22 +95,15 @@ export function testPhases(options: { full?: boolean } = {}): Phase[] {
       ],
     },
     {
-      why: 'both only read what the main job left',
+      why: 'the coverage table and the report check only read what the main job left, and the server self-checks use free ports, so they share the machine with verify:harness (whose one-at-a-time browser runs leave a core idle)',
       steps: [
         // The coverage table of the main job's conformance run: every documented parameter, provider and status checked.
         { name: 'conformance coverage', command: ['npx', 'tsx', 'scripts/coverage.ts', '--results', MAIN_JOB_CONFORMANCE_RESULTS] },
         // The report the main job built, opened in Chromium: its totals, every stage, a load result, an attachment.
         { name: 'report opens in Chromium', command: ['npx', 'playwright', 'test', '--config', 'reports/playwright.report.config.ts'] },
-      ],
-    },
-    {
-      why: 'the robustness checks and the server self-checks use free ports and no browser, so they share the machine with verify:harness',
-      steps: [
         // Every defect mode of the simulator caught by some check, the good simulator passing (the fast subset: each
         // defect against the suites of its rules; `npm run verify:harness -- --full` nightly).
         { name: 'self-check: defect modes caught', command: ['npx', 'tsx', 'scripts/verify-harness.ts', ...(full ? ['--full'] : [])] },
-        // Unreachable, invalid and slow targets handled in bounded time.
-        { name: 'self-check: robustness', command: nodeTest([ROBUSTNESS]) },
         // The simulator over HTTP (every defect and quirk mode, fuzzing), the API client and probes against real sockets,
         // account leases across processes, file locks, credential sources through Playwright and the example sources
         // against the fake networks: tests that start servers or processes or wait on timers.

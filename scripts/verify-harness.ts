@@ -267,6 +267,10 @@ async function main(): Promise<void> {
   // Slowest first (the full-suite runs: good, quirks with every file, slow-answers), so they do not end up alone at the tail.
   const slow = (t: Target): number => Number(t.defect === null && (!t.quirk || t.quirk.conformance === 'all')) * 2 + Number(t.name === 'slow-answers' || t.quirk !== undefined);
   const order = [...targets].sort((a, b) => slow(b) - slow(a));
+  // The drift proof (learn, then a changed status, code, latency and Retry-After caught) needs none of the results
+  // below and runs simulators of its own: started now, it fills the tail where the browser runs go one at a time,
+  // instead of adding a minute of one-at-a-time runs after them. Its lines are printed at the end, as before.
+  const driftRun = args['no-drift'] || args.only ? null : driftProof(join(OUT, 'drift'));
   const results = await pool(order, jobs, async (t) => {
     const r = await runConformance(t);
     progress(r);
@@ -375,7 +379,7 @@ async function main(): Promise<void> {
     good ? { passed: goodOk, passedTitles: goodTitles } : null,
   );
   process.stdout.write(`\n${[lookAlikes.line, ...lookAlikes.details].join('\n')}\n`);
-  const drift = args['no-drift'] || args.only ? null : await driftProof(join(OUT, 'drift'));
+  const drift = driftRun ? await driftRun : null;
   if (drift) process.stdout.write(`\n${drift.lines.join('\n')}\n`);
   process.stdout.write(`\nwall time ${summary.seconds} s; details in ${relative(PROJECT_ROOT, join(OUT, 'summary.json'))}\n`);
   process.stdout.write(`${verdictLine(caught.length, defects.length, falseAlarms, quirkCount)}\n`);
