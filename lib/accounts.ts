@@ -197,6 +197,10 @@ export class Accounts {
    */
   async newPlatformUserCredentials(platform: CrossAuthPlatform): Promise<PlatformAccount[]> {
     if (canMint(this.profile, platform)) return [mintAccount(this.profile, platform) as PlatformAccount];
+    // A platform whose account was refused before the suites has all its tests skipped (its new users were written or
+    // fetched alike, and a no_user_creation test signing in with a dead one would fail for the wrong reason).
+    const refused = this.profile.unavailable[`credentials.${platform}`];
+    if (refused !== undefined) this.skip(refused);
     await this.checkAvailable('newPlatformUsers', platform);
     // A perTest source prints a user that has never signed in, for this test alone: nothing to record.
     const source = this.profile.sources.newPlatformUsers[platform];
