@@ -94,8 +94,8 @@ for (const platform of CROSS_AUTH_PLATFORMS) {
         next += 1;
         if (credentials[next]) return credentials[next]!;
         if (!once) return credentials[0]!;
-        return `a ${platform} credential works once and the profile gave ${credentials.length} for this new user; ` +
-          `let newPlatformUsers.${platform}'s perTest source print a list of 4 credentials of one user to run this step`;
+        return `${platform}: a credential works once and the profile gave ${credentials.length} for this new user; ` +
+          `to run this step, let the perTest source of newPlatformUsers.${platform} print 4 credentials of one user (a list)`;
       };
       const fresh = credentials[0]!;
       const refused = await crossAuth(api, platform, fresh, { ...baseQuery(client, data.validState()), no_user_creation: 'true', is_redirect: 'false' });
