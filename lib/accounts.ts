@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isCrossAuthPlatform, type CrossAuthPlatform } from '../contract/index.ts';
 import { leaseExclusive, takeUnused, type Lease, type Shard } from './account-lease.ts';
-import { takeFromSource } from './credential-sources.ts';
+import { refreshIfStale, takeFromSource } from './credential-sources.ts';
 import { canMint, mintAccount, reusableAccounts, singleUseAccounts } from './credentials.ts';
 import type { Release } from './file-lock.ts';
 import type { Account, PlatformAccount, SocialAccount, TargetProfile } from './profile.ts';
@@ -12,7 +12,7 @@ import type { Account, PlatformAccount, SocialAccount, TargetProfile } from './p
  * used, and a test whose provider has none is skipped with that reason (never silently, never on the simulator).
  * On a real target, accounts a test uses up or signs out are handed out exclusively (lib/account-lease.ts); an
  * account list written as a credential source gives the accounts its command printed (lib/credential-sources.ts), a
- * `perTest` one a fresh account per call; a list the run cannot use (its source failed, or its first account was
+ * `perTest` one a fresh account per call (a `once` one's accounts fetched again when they are due to expire); a list the run cannot use (its source failed, or its first account was
  * refused before the suites: lib/credential-check.ts) has the test skipped with that reason.
  */
 
@@ -80,7 +80,9 @@ export class Accounts {
   ) {}
 
   /** The profile's account list `section.provider` cannot be used this run: the test is skipped, saying why. */
-  private checkAvailable(section: 'credentials' | 'newPlatformUsers', provider: string): void {
+  private async checkAvailable(section: 'credentials' | 'newPlatformUsers', provider: string): Promise<void> {
+    // A once source whose accounts are due to be fetched again (they expire during the run) is run again first.
+    await refreshIfStale(this.profile, section, provider);
     const reason = this.profile.unavailable[`${section}.${provider}`];
     if (reason !== undefined) this.skip(reason);
   }
@@ -91,7 +93,7 @@ export class Accounts {
    * taken; undefined when the profile has none.
    */
   private async profileAccount(provider: string): Promise<Account | undefined> {
-    this.checkAvailable('credentials', provider);
+    await this.checkAvailable('credentials', provider);
     const source = this.profile.sources.credentials[provider];
     if (source?.run === 'perTest') {
       const taken = await takeFromSource(this.profile, source);
@@ -128,6 +130,7 @@ export class Accounts {
    */
   async twoSocial(provider: string): Promise<[SocialAccount, SocialAccount] | { reason: string }> {
     if (canMint(this.profile, provider)) return [mintAccount(this.profile, provider) as SocialAccount, mintAccount(this.profile, provider) as SocialAccount];
+    await this.checkAvailable('credentials', provider);
     const reusable = reusableAccounts(this.profile.credentials[provider] ?? []);
     if (reusable.length >= 2) return [reusable[0] as SocialAccount, reusable[1] as SocialAccount];
     if (this.profile.sources.credentials[provider]?.run === 'perTest' || (reusable.length === 0 && singleUseAccounts(this.profile.credentials[provider] ?? []).length > 0)) {
@@ -144,7 +147,7 @@ export class Accounts {
    */
   async ownSocial(provider: string): Promise<SocialAccount> {
     if (canMint(this.profile, provider)) return mintAccount(this.profile, provider) as SocialAccount;
-    this.checkAvailable('credentials', provider);
+    await this.checkAvailable('credentials', provider);
     // An account from a perTest source, or a single-use one, is this test's alone already.
     const list = this.profile.credentials[provider] ?? [];
     if (this.profile.sources.credentials[provider]?.run === 'perTest' || (reusableAccounts(list).length === 0 && singleUseAccounts(list).length > 0)) {
@@ -183,16 +186,40 @@ export class Accounts {
    * so it is new once): minted, or the first of the profile's newPlatformUsers no test of any run has taken.
    */
   async newPlatformUser(platform: CrossAuthPlatform): Promise<PlatformAccount> {
-    if (canMint(this.profile, platform)) return mintAccount(this.profile, platform) as PlatformAccount;
-    this.checkAvailable('newPlatformUsers', platform);
+    return (await this.newPlatformUserCredentials(platform))[0]!;
+  }
+
+  /**
+   * The credentials of one platform user that has never signed in to the project, for this test alone: the first is
+   * what newPlatformUser() gives; a test that signs the user in again takes the next for each sign-in (a credential
+   * that works once, such as an Epic exchange code, is spent by the first). Several only where the profile can give
+   * them: a perTest source of newPlatformUsers that printed a list (credentials of one user); else one.
+   */
+  async newPlatformUserCredentials(platform: CrossAuthPlatform): Promise<PlatformAccount[]> {
+    if (canMint(this.profile, platform)) return [mintAccount(this.profile, platform) as PlatformAccount];
+    // A platform whose account was refused before the suites has all its tests skipped (its new users were written or
+    // fetched alike, and a no_user_creation test signing in with a dead one would fail for the wrong reason).
+    const refused = this.profile.unavailable[`credentials.${platform}`];
+    if (refused !== undefined) this.skip(refused);
+    await this.checkAvailable('newPlatformUsers', platform);
     // A perTest source prints a user that has never signed in, for this test alone: nothing to record.
     const source = this.profile.sources.newPlatformUsers[platform];
     if (source?.run === 'perTest') {
       const fresh = await takeFromSource(this.profile, source);
-      return 'account' in fresh ? (fresh.account as PlatformAccount) : this.skip(fresh.reason);
+      return 'accounts' in fresh ? (fresh.accounts as PlatformAccount[]) : this.skip(fresh.reason);
     }
     const taken = await takeUnused(this.profile, platform, this.profile.newPlatformUsers[platform] ?? [], this.test, 'unused platform accounts (newPlatformUsers)', this.shard);
-    return 'account' in taken ? taken.account : this.skip(taken.reason);
+    return 'account' in taken ? [taken.account] : this.skip(taken.reason);
+  }
+
+  /**
+   * Whether `account` of `platform` may not be shown twice: marked singleUse, or an Epic Games exchange code the
+   * harness did not mint (Epic's exchange codes work once, and a Login server spends one exchanging it with Epic
+   * whatever it answers). A minted account comes from the simulator's profile, whose codes are reusable unless the
+   * simulator was started with --epic-codes-single-use.
+   */
+  worksOnce(platform: string, account: Account): boolean {
+    return account.singleUse === true || (platform === 'epicgames' && !canMint(this.profile, platform));
   }
 
   /** Ends this test's leases (the fixture calls it when the test ends). */

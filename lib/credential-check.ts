@@ -4,7 +4,7 @@ import { Stage, Status, type Label } from 'allure-js-commons';
 import { FileSystemWriter, ReporterRuntime } from 'allure-js-commons/sdk/reporter';
 import { CROSS_AUTH_PLATFORMS, ENDPOINTS, endpointPath, isCrossAuthPlatform } from '../contract/index.ts';
 import { platformQuery, socialBody } from './accounts.ts';
-import { checkFileName, prepareCredentials, readRunFile, renderArgv, runDir, takeFromSource, writeRunFile, type CheckVerdicts } from './credential-sources.ts';
+import { checkFileName, prepareCredentials, readRunFile, refreshIfStale, renderArgv, runDir, takeFromSource, writeRunFile, type CheckVerdicts } from './credential-sources.ts';
 import { canMint, singleUseAccounts } from './credentials.ts';
 import { withFileLock } from './file-lock.ts';
 import type { Account, PlatformAccount, SocialAccount, TargetProfile } from './profile.ts';
@@ -104,7 +104,9 @@ async function accountToCheck(profile: TargetProfile, provider: string): Promise
   return { skip: 'no account' };
 }
 
-async function checkProvider(profile: TargetProfile, provider: string): Promise<Verdict> {
+async function checkProvider(profile: TargetProfile, provider: string, runId: string): Promise<Verdict> {
+  // Accounts fetched a while ago (the other sources ran first) that are due to be fetched again are, before the check.
+  await refreshIfStale(profile, 'credentials', provider, runId);
   const failed = profile.unavailable[`credentials.${provider}`];
   if (failed !== undefined) return { provider, outcome: 'source failed', message: failed };
   const chosen = await accountToCheck(profile, provider);
@@ -171,7 +173,7 @@ export async function checkCredentials(profile: TargetProfile, options: CheckOpt
     const cached = readRunFile<CheckVerdicts & { verdicts: Verdict[] }>(options.runId, file);
     if (cached) return { verdicts: cached.verdicts, cached: true };
     await prepareCredentials(profile, options.runId);
-    const verdicts = await Promise.all(providersToCheck(profile).map((p) => checkProvider(profile, p)));
+    const verdicts = await Promise.all(providersToCheck(profile).map((p) => checkProvider(profile, p, options.runId)));
     const unavailable: Record<string, string> = {};
     const redactor = new Redactor(profile.secrets);
     const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));

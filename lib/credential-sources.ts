@@ -17,15 +17,43 @@ import { RUN_ENV } from './report-labels.ts';
  *
  * - `once`: runs once per run. Its result (accounts, or why it failed) is kept in a file of the run's folder in the
  *   system temp folder (mode 0600, the folder 0700), taken under a file lock, so every worker, shard on this
- *   machine and stage of the run reads the same accounts and the command never runs twice.
- * - `perTest`: runs each time a test takes an account; the account is that test's alone.
+ *   machine and stage of the run reads the same accounts and the command never runs twice. Accounts that expire
+ *   during a run are fetched again the same way (once for all) when a test takes one after `refreshSeconds`, or
+ *   before the end of the life the command printed (`{"accounts": [...], "expiresInSeconds": N}`): staleAtMs.
+ * - `perTest`: runs each time a test takes an account; the account is that test's alone. For newPlatformUsers it
+ *   may print several credentials of the one new user (a test that signs that user in more than once uses each in
+ *   turn: credentials that work once).
  *
  * Everything a source prints is a secret: its string values are added to the profile's secrets in this process and
  * written to the run's secrets file, which the processes that write reports (the redacting reporter, the main job)
  * read, so they are redacted wherever the profile's own secrets are.
  */
 
-export type SourceResult = { ok: true; accounts: Account[] } | { ok: false; reason: string };
+/**
+ * What a source gave: its accounts (with when they were fetched and, if the command said so, how long they live), or
+ * why it failed.
+ */
+export type SourceResult = { ok: true; accounts: Account[]; fetchedAtMs?: number; expiresInSeconds?: number } | { ok: false; reason: string };
+
+/** The clock (ms since the epoch); injectable so a test passes a token's lifetime without waiting it. */
+export type Clock = () => number;
+
+/**
+ * When a `once` source's accounts must be fetched again: `refreshSeconds` after they were fetched, or before the end
+ * of the life the command gave them (`expiresInSeconds`) with a margin of half that life, at most 60 s (as AWS's SDKs
+ * refresh a credential_process credential minutes before its Expiration, and kubectl runs its exec plugin again at
+ * status.expirationTimestamp: a test that takes the account must still have time to use it). Infinity: never.
+ */
+export function staleAtMs(source: Pick<CredentialSource, 'refreshSeconds'>, result: SourceResult): number {
+  if (!result.ok || result.fetchedAtMs === undefined) return Infinity;
+  const limits: number[] = [];
+  if (source.refreshSeconds !== undefined) limits.push(source.refreshSeconds * 1000);
+  if (result.expiresInSeconds !== undefined) {
+    const life = result.expiresInSeconds * 1000;
+    limits.push(life - Math.min(60_000, life / 2));
+  }
+  return limits.length === 0 ? Infinity : result.fetchedAtMs + Math.min(...limits);
+}
 
 const MAX_STDOUT = 1024 * 1024;
 const MAX_STDERR = 64 * 1024;
@@ -68,6 +96,19 @@ export function parseSourceOutput(source: Pick<CredentialSource, 'section' | 'pr
     // Not even the parser's message: it quotes the start of the output, which may be a secret.
     return { ok: false, reason: `printed output that is not JSON (${Buffer.byteLength(text)} bytes on stdout, not shown: it may hold secrets)` };
   }
+  // {"accounts": ..., "expiresInSeconds": N}: the accounts and how long they live (no account has a field "accounts").
+  let expiresInSeconds: number | undefined;
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && 'accounts' in value) {
+    const wrapper = value as Record<string, unknown>;
+    const extra = Object.keys(wrapper).find((k) => k !== 'accounts' && k !== 'expiresInSeconds');
+    if (extra !== undefined) return { ok: false, reason: `printed a wrong wrapper: ${extra} is not a known field (it may hold "accounts" and "expiresInSeconds")` };
+    if ('expiresInSeconds' in wrapper) {
+      const e = wrapper.expiresInSeconds;
+      if (typeof e !== 'number' || !Number.isFinite(e) || e <= 0) return { ok: false, reason: 'printed a wrong wrapper: expiresInSeconds must be a number of seconds greater than 0' };
+      expiresInSeconds = e;
+    }
+    value = wrapper.accounts;
+  }
   const list = Array.isArray(value) ? value : [value];
   if (list.length === 0) return { ok: false, reason: 'printed an empty list (it must print one account or a non-empty array of them)' };
   const validate = accountValidator(source.section, source.provider);
@@ -87,7 +128,7 @@ export function parseSourceOutput(source: Pick<CredentialSource, 'section' | 'pr
     const ticket = sessionTicketProblem(account);
     if (ticket) return { ok: false, reason: `printed a wrong account: ${at ? `${at}.` : ''}sessionTicket ${ticket}` };
   }
-  return { ok: true, accounts: list as Account[] };
+  return { ok: true, accounts: list as Account[], ...(expiresInSeconds !== undefined ? { expiresInSeconds } : {}) };
 }
 
 /**
@@ -253,14 +294,16 @@ const sourceFile = (source: CredentialSource): string => `source-${hash(source.c
  * never both run it) and keeps the result in the run's folder; everyone after reads it. `ranHere` tells the caller
  * that ran it (it prints a failure, once).
  */
-export async function onceSourceResult(source: CredentialSource, runId: string, secrets: readonly string[] = []): Promise<SourceResult & { ranHere: boolean }> {
+export async function onceSourceResult(source: CredentialSource, runId: string, secrets: readonly string[] = [], now: Clock = Date.now): Promise<SourceResult & { ranHere: boolean }> {
   const name = sourceFile(source);
   const waitMs = (source.timeoutSeconds + 60) * 1000;
   return withFileLock(`credential source ${runDir(runId)} ${name}`, async () => {
     const cached = readRunFile<SourceResult>(runId, name);
-    if (cached) return { ...cached, ranHere: false };
+    // Accounts past their refresh time are fetched again; a failure is kept for the run (it is not retried per test).
+    if (cached && now() < staleAtMs(source, cached)) return { ...cached, ranHere: false };
+    const fetchedAtMs = now();
     const result = await runCredentialSource(source, secrets);
-    const kept: SourceResult = result.ok ? result : { ok: false, reason: sourceFailure(source, result.reason, secrets) };
+    const kept: SourceResult = result.ok ? { ...result, fetchedAtMs } : { ok: false, reason: sourceFailure(source, result.reason, secrets) };
     if (kept.ok) recordRunSecrets(runId, secretsOfOutput(kept.accounts));
     writeRunFile(runId, name, kept);
     return { ...kept, ranHere: true };
@@ -271,7 +314,7 @@ export async function onceSourceResult(source: CredentialSource, runId: string, 
  * A fresh account from a `perTest` source, for one test (or the credential check). A source that has failed once in
  * this run is not run again: every later test is skipped with its first failure (printed once).
  */
-export async function takeFromSource(profile: TargetProfile, source: CredentialSource, runId: string = currentRunId()): Promise<{ account: Account } | { reason: string }> {
+export async function takeFromSource(profile: TargetProfile, source: CredentialSource, runId: string = currentRunId()): Promise<{ account: Account; accounts: Account[] } | { reason: string }> {
   const failedName = sourceFile(source).replace(/\.json$/, '.failed.json');
   const failed = readRunFile<{ reason: string }>(runId, failedName);
   if (failed) return failed;
@@ -285,30 +328,51 @@ export async function takeFromSource(profile: TargetProfile, source: CredentialS
   const printed = secretsOfOutput(result.accounts);
   profile.secrets.push(...printed.filter((s) => s.length >= 4));
   recordRunSecrets(runId, printed);
-  return { account: result.accounts[0]! };
+  return { account: result.accounts[0]!, accounts: result.accounts };
 }
 
 const prepared = new WeakSet<TargetProfile>();
+/** Per `once` source of this process's profile: when its accounts must be fetched again (staleAtMs). */
+const staleAt = new WeakMap<CredentialSource, number>();
+
+/** Puts a `once` source's result into the profile (accounts and secrets, or the reason its tests are skipped). */
+function applyOnceResult(profile: TargetProfile, source: CredentialSource, result: SourceResult & { ranHere: boolean }, runId: string): void {
+  if (result.ok) {
+    if (source.section === 'credentials') profile.credentials[source.provider] = result.accounts;
+    else profile.newPlatformUsers[source.provider] = result.accounts;
+    profile.secrets.push(...secretsOfOutput(result.accounts).filter((s) => s.length >= 4));
+    staleAt.set(source, staleAtMs(source, result));
+  } else {
+    profile.unavailable[source.field] = result.reason;
+    staleAt.delete(source);
+    if (result.ranHere) printOncePerRun(runId, `source ${source.field}`, result.reason);
+  }
+}
+
+/**
+ * Before a test takes an account of `section.provider`: when its `once` source's accounts are due to be fetched again
+ * (refreshSeconds, or the life the command gave them), the first process to get here runs the command again and every
+ * other reads what it printed (onceSourceResult). Nothing to do for a list, a perTest source or fresh accounts.
+ */
+export async function refreshIfStale(profile: TargetProfile, section: 'credentials' | 'newPlatformUsers', provider: string, runId: string = currentRunId(), now: Clock = Date.now): Promise<void> {
+  const source = profile.sources[section][provider];
+  if (source?.run !== 'once' || profile.unavailable[source.field] !== undefined) return;
+  const due = staleAt.get(source);
+  if (due === undefined || now() < due) return;
+  applyOnceResult(profile, source, await onceSourceResult(source, runId, profile.secrets, now), runId);
+}
 
 /**
  * Readies a profile for this process's tests: the accounts of its `once` sources (run by the first process of the run
  * that needs them) go into its account lists and their values into its secrets; a source that failed, and a provider
  * whose account was refused before the suites (lib/credential-check.ts), go into `unavailable` with the reason.
  */
-export async function prepareCredentials(profile: TargetProfile, runId: string = currentRunId()): Promise<TargetProfile> {
+export async function prepareCredentials(profile: TargetProfile, runId: string = currentRunId(), now: Clock = Date.now): Promise<TargetProfile> {
   if (prepared.has(profile)) return profile;
-  for (const source of [...Object.values(profile.sources.credentials), ...Object.values(profile.sources.newPlatformUsers)]) {
-    if (source.run !== 'once') continue;
-    const result = await onceSourceResult(source, runId, profile.secrets);
-    if (result.ok) {
-      if (source.section === 'credentials') profile.credentials[source.provider] = result.accounts;
-      else profile.newPlatformUsers[source.provider] = result.accounts;
-      profile.secrets.push(...secretsOfOutput(result.accounts).filter((s) => s.length >= 4));
-    } else {
-      profile.unavailable[source.field] = result.reason;
-      if (result.ranHere) printOncePerRun(runId, `source ${source.field}`, result.reason);
-    }
-  }
+  // All at once: a source that ran last must not hand out accounts older than the others' by the sum of their times.
+  const once = [...Object.values(profile.sources.credentials), ...Object.values(profile.sources.newPlatformUsers)].filter((s) => s.run === 'once');
+  const results = await Promise.all(once.map((source) => onceSourceResult(source, runId, profile.secrets, now)));
+  once.forEach((source, i) => applyOnceResult(profile, source, results[i]!, runId));
   const verdicts = readRunFile<CheckVerdicts>(runId, checkFileName(profile));
   for (const [field, reason] of Object.entries(verdicts?.unavailable ?? {})) profile.unavailable[field] ??= reason;
   prepared.add(profile);

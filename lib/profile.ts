@@ -64,6 +64,11 @@ export interface CredentialSource {
   command: string[];
   run: 'once' | 'perTest';
   timeoutSeconds: number;
+  /**
+   * `once` only: seconds its accounts are used at most before the command runs again (tokens that expire during a
+   * run); undefined: kept for the run, unless the command says how long they live (`expiresInSeconds`).
+   */
+  refreshSeconds?: number;
   /** Resolved values; each is a secret (in the profile's `secrets`). */
   env: Record<string, string>;
   /** The profile's folder: the command runs there. */
@@ -336,7 +341,7 @@ function checkSourceShapes(raw: unknown, file: string): void {
     for (const [provider, value] of Object.entries(lists)) {
       if (!isSource(value) || validateSource(value)) continue;
       const { field, reason } = describeSchemaError(validateSource.errors![0]!, `${section}.${provider}`);
-      throw new ProfileError(file, field, `${reason} (an account list is an array of accounts, or a credential source {"command": [...], "run": "once" | "perTest", "timeoutSeconds": 30, "env": {...}})`);
+      throw new ProfileError(file, field, `${reason} (an account list is an array of accounts, or a credential source {"command": [...], "run": "once" | "perTest", "timeoutSeconds": 30, "refreshSeconds": 2700, "env": {...}})`);
     }
   }
 }
@@ -349,10 +354,14 @@ function extractSources(doc: Record<string, any>, file: string, secrets: string[
     if (!lists) continue;
     for (const [provider, value] of Object.entries(lists)) {
       if (!isSource(value)) continue;
-      const source = value as { command: string[]; run?: 'once' | 'perTest'; timeoutSeconds?: number; env?: Record<string, string> };
+      const source = value as { command: string[]; run?: 'once' | 'perTest'; timeoutSeconds?: number; refreshSeconds?: number; env?: Record<string, string> };
+      const run = source.run ?? 'once';
+      if (source.refreshSeconds !== undefined && run !== 'once') {
+        throw new ProfileError(file, `${section}.${provider}.refreshSeconds`, 'is for "run": "once" only (a perTest source runs for every account a test takes already)');
+      }
       out.push({
-        field: `${section}.${provider}`, section, provider, command: source.command, run: source.run ?? 'once',
-        timeoutSeconds: source.timeoutSeconds ?? 30, env: source.env ?? {}, cwd: dirname(file),
+        field: `${section}.${provider}`, section, provider, command: source.command, run,
+        timeoutSeconds: source.timeoutSeconds ?? 30, ...(source.refreshSeconds !== undefined ? { refreshSeconds: source.refreshSeconds } : {}), env: source.env ?? {}, cwd: dirname(file),
       });
       // Every value of its env is a secret, a literal one too.
       secrets.push(...Object.values(source.env ?? {}));

@@ -55,6 +55,18 @@ describe('test ids', () => {
   });
 });
 
+describe('what the record leaves out', () => {
+  it('the credential check\'s "Credentials refused" results: they are no suite\'s tests (and would name the record file)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drift-record-creds-'));
+    writeResult(dir, { fullName: 'conformance/jwt-login.spec.ts › a test', name: 'a test' });
+    for (const provider of ['facebook', 'google']) {
+      writeResult(dir, { fullName: `credentials: ${provider}`, name: `${provider}: credentials refused`, status: 'broken', labels: [{ name: 'tag', value: 'credentials-refused' }] });
+    }
+    const record = buildRecord(dir, FACTS);
+    assert.deepEqual(Object.keys(record.tests), ['conformance/jwt-login.spec.ts › a test']);
+  });
+});
+
 describe('percentiles', () => {
   it('nearest rank: every figure is a measured value', () => {
     const s = Array.from({ length: 100 }, (_, i) => i + 1);

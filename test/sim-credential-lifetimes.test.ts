@@ -203,4 +203,24 @@ describe('test-account APIs', () => {
     assert.match(wrong.headers.get('www-authenticate') ?? '', /^Bearer error="invalid_token"/);
     assert.equal((await net.generic('myspace')).status, 404);
   });
+
+  test('generic ?credentials=N: N credentials of one new account, each working once when Epic codes do', async () => {
+    const net = await networks({ epicCodesSingleUse: true });
+    const many = await net.call('POST', '/test-accounts/epicgames?credentials=4', { headers: { authorization: `Bearer ${TEST_ACCOUNTS_BEARER}` } });
+    assert.equal(many.status, 200);
+    const codes = (many.body as { code: string }[]).map((a) => a.code);
+    assert.equal(new Set(codes).size, 4, 'four different codes');
+    const ids = [];
+    for (const code of codes) {
+      const answer = await net.verify('epicgames', { code });
+      assert.equal(answer.status, 200);
+      ids.push(answer.body.id);
+      assert.equal((await net.verify('epicgames', { code })).status, 401, 'each works once');
+    }
+    assert.equal(new Set(ids).size, 1, 'all of one account');
+    const other = (await net.generic('epicgames')).body.code as string;
+    assert.notEqual((await net.verify('epicgames', { code: other })).body.id, ids[0], 'another call: another account');
+    const bad = await net.call('POST', '/test-accounts/google?credentials=0', { headers: { authorization: `Bearer ${TEST_ACCOUNTS_BEARER}` } });
+    assert.equal(bad.status, 400);
+  });
 });

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFile
 import { dirname, join } from 'node:path';
 import { ANSWER_CASES, type AnswerCase, type EndpointId } from '../../contract/index.ts';
 import { Redactor } from '../redact.ts';
-import { RUN_LABEL } from '../report-labels.ts';
+import { CREDENTIALS_REFUSED_TAG, RUN_LABEL } from '../report-labels.ts';
 import { ANSWERS_PARAMETER, decodeAnswers, type ObservedAnswer } from './answers.ts';
 
 /** Kept equal to load/report/summary-to-allure.ts's (a unit test checks): lib/ does not import a stage. */
@@ -185,6 +185,9 @@ export function buildRecord(resultsDir: string, facts: RunFacts): RunRecord {
     // The harness's own results about drift are not part of what the target did.
     if (labels.some((l) => l.name === 'tag' && l.value === DRIFT_TAG)) continue;
     if (labels.some((l) => l.name === 'tag' && l.value === 'stage-status')) continue;
+    // Nor the credential check's verdicts ("Credentials refused"): about the profile's accounts, not a suite's test
+    // (their `credentials: <provider>` ids would each count as a suite of the run's scope, and name its record file).
+    if (labels.some((l) => l.name === 'tag' && l.value === CREDENTIALS_REFUSED_TAG)) continue;
     if (labels.some((l) => l.name === 'framework' && l.value === 'k6')) {
       const script = (r.fullName ?? '').replace(/^load\/([\w-]+)\.ts.*$/, '$1');
       load[script] = { p95: numberParam(r, 'p95 latency (ms)'), p99: numberParam(r, 'p99 latency (ms)'), failedRate: (() => {

@@ -20,7 +20,8 @@ import { EPIC_EXCHANGE_CODE_SECONDS, type CredentialLifetimes } from './credenti
  *                   the token belongs to. A wrong token: 401 {"errorCode":
  *                   "errors.com.epicgames.common.authentication.token_verification_failed", …}.
  *   any other  POST /test-accounts/{provider} with `Authorization: Bearer <secret>` -> one new account in the
- *                   profile's own format. A wrong secret: 401 with `WWW-Authenticate: Bearer error="invalid_token"`.
+ *                   profile's own format; `?credentials=N` (1-10): a list of N credentials of one new account.
+ *                   A wrong secret: 401 with `WWW-Authenticate: Bearer error="invalid_token"`.
  *
  * The secrets are the simulator's throwaway values in sim/seed.ts.
  */
@@ -68,7 +69,7 @@ export class TestAccountApis {
     if (facebook) return this.facebook(req.method ?? 'GET', decodeURIComponent(facebook[1]!), url.searchParams);
     if (EPIC_PATH.test(url.pathname)) return req.method === 'GET' ? this.epicExchange(req) : { status: 405, body: { error: 'method not allowed' }, headers: { allow: 'GET' } };
     const generic = GENERIC_PATH.exec(url.pathname);
-    if (generic) return req.method === 'POST' ? this.generic(req, decodeURIComponent(generic[1]!)) : { status: 405, body: { error: 'method not allowed' }, headers: { allow: 'POST' } };
+    if (generic) return req.method === 'POST' ? this.generic(req, decodeURIComponent(generic[1]!), url.searchParams) : { status: 405, body: { error: 'method not allowed' }, headers: { allow: 'POST' } };
     return null;
   }
 
@@ -106,13 +107,19 @@ export class TestAccountApis {
     };
   }
 
-  private generic(req: IncomingMessage, provider: string): ApiAnswer {
+  private generic(req: IncomingMessage, provider: string, query: URLSearchParams): ApiAnswer {
     if (req.headers.authorization !== `Bearer ${TEST_ACCOUNTS_BEARER}`) {
       return { status: 401, body: { error: 'invalid_token', error_description: 'The bearer token is missing or not valid.' }, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } };
     }
     if (![...SOCIAL_PROVIDERS, ...CROSS_AUTH_PLATFORMS].includes(provider as never)) return { status: 404, body: { error: 'not_found', error_description: `no test accounts for provider "${provider}"` } };
     const uid = `test-${randomBytes(6).toString('hex')}`;
-    return { status: 200, body: this.genericAccount(provider, uid) };
+    // ?credentials=N: N credentials of the one new account (a test signs a new user in more than once, and an Epic
+    // code works once), as a list; without it, one account.
+    const wanted = query.get('credentials');
+    if (wanted === null) return { status: 200, body: this.genericAccount(provider, uid) };
+    const n = Number(wanted);
+    if (!Number.isInteger(n) || n < 1 || n > 10) return { status: 400, body: { error: 'invalid_request', error_description: 'credentials must be a whole number from 1 to 10' } };
+    return { status: 200, body: Array.from({ length: n }, () => this.genericAccount(provider, uid)) };
   }
 
   /** One new account in the profile's format (targets/profile.schema.json) for `provider`. */

@@ -11,6 +11,8 @@
  *   EPIC_ACCOUNT_URL    the account service (default https://account-public-service-prod.ol.epicgames.com, or the
  *                       simulator's fake Epic when SIM_SOCIAL_URL is set)
  *   EPIC_DEPLOYMENT_ID  printed as the account's deploymentId (optional)
+ *   EPIC_CODES          codes to print (default 1: one account; more: a list of codes of the one account, for a
+ *                       newPlatformUsers source: a test that signs a new user in several times uses one per sign-in)
  * Errors: one line on stderr, exit 1.
  */
 
@@ -33,24 +35,30 @@ async function main(): Promise<void> {
   } catch {
     fail(`EPIC_ACCOUNT_URL is not a URL: "${base}"`);
   }
+  const count = Number(process.env.EPIC_CODES ?? '1');
+  if (!Number.isInteger(count) || count < 1 || count > 10) fail(`EPIC_CODES must be a whole number from 1 to 10, got "${process.env.EPIC_CODES}"`);
   const shown = `GET ${url.origin}${url.pathname}`;
-  let res: Response;
-  try {
-    res = await fetch(url, { headers: { authorization: `bearer ${secret}` }, signal: AbortSignal.timeout(15_000) });
-  } catch (error) {
-    fail(`${shown}: ${(error as Error).name === 'TimeoutError' ? 'no answer within 15 s' : (error as Error).message}`);
-  }
-  const text = await res.text();
-  let body: { code?: unknown; errorCode?: unknown; errorMessage?: unknown };
-  try {
-    body = JSON.parse(text) as typeof body;
-  } catch {
-    fail(`${shown} answered ${res.status} with a body that is not JSON`);
-  }
-  if (!res.ok) fail(`${shown} answered ${res.status}${typeof body.errorCode === 'string' ? ` (${body.errorCode}: ${String(body.errorMessage)})` : ''}`);
-  if (typeof body.code !== 'string' || body.code === '') fail(`${shown} answered ${res.status} without a "code"`);
   const deploymentId = process.env.EPIC_DEPLOYMENT_ID?.trim();
-  process.stdout.write(`${JSON.stringify({ code: body.code, ...(deploymentId ? { deploymentId } : {}) })}\n`);
+  const accounts: { code: string; deploymentId?: string }[] = [];
+  for (let i = 0; i < count; i++) {
+    let res: Response;
+    try {
+      res = await fetch(url, { headers: { authorization: `bearer ${secret}` }, signal: AbortSignal.timeout(15_000) });
+    } catch (error) {
+      fail(`${shown}: ${(error as Error).name === 'TimeoutError' ? 'no answer within 15 s' : (error as Error).message}`);
+    }
+    const text = await res.text();
+    let body: { code?: unknown; errorCode?: unknown; errorMessage?: unknown };
+    try {
+      body = JSON.parse(text) as typeof body;
+    } catch {
+      fail(`${shown} answered ${res.status} with a body that is not JSON`);
+    }
+    if (!res.ok) fail(`${shown} answered ${res.status}${typeof body.errorCode === 'string' ? ` (${body.errorCode}: ${String(body.errorMessage)})` : ''}`);
+    if (typeof body.code !== 'string' || body.code === '') fail(`${shown} answered ${res.status} without a "code"`);
+    accounts.push({ code: body.code, ...(deploymentId ? { deploymentId } : {}) });
+  }
+  process.stdout.write(`${JSON.stringify(accounts.length === 1 ? accounts[0] : accounts)}\n`);
 }
 
 await main();

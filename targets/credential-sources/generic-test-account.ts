@@ -12,6 +12,8 @@
  *   TEST_ACCOUNT_URL     the endpoint (required, unless SIM_SOCIAL_URL is set: then the simulator's
  *                        $SIM_SOCIAL_URL/test-accounts/{provider})
  *   TEST_ACCOUNT_TOKEN   the bearer secret (required; never printed)
+ *   TEST_ACCOUNT_QUERY   query parameters added to the URL, e.g. `credentials=4` (the simulator's API then answers
+ *                        four credentials of one new account: for newPlatformUsers of a credential that works once)
  *   TEST_ACCOUNT_METHOD  POST (default) or GET
  *   TEST_ACCOUNT_COUNT   calls made, one account each (default 1: prints one account; more: a list)
  * Errors: one line on stderr, exit 1.
@@ -50,6 +52,8 @@ async function main(): Promise<void> {
   } catch {
     fail(`TEST_ACCOUNT_URL is not a URL: "${template}"`);
   }
+  const extra = process.env.TEST_ACCOUNT_QUERY?.trim();
+  if (extra) for (const [name, value] of new URLSearchParams(extra)) url.searchParams.append(name, value);
   const method = (process.env.TEST_ACCOUNT_METHOD?.trim() || 'POST').toUpperCase();
   if (method !== 'POST' && method !== 'GET') fail(`TEST_ACCOUNT_METHOD must be POST or GET, got "${method}"`);
   const count = Number(process.env.TEST_ACCOUNT_COUNT ?? '1');

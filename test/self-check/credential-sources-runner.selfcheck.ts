@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import { Accounts } from '../../lib/accounts.ts';
 import { refusalMessage } from '../../lib/credential-check.ts';
 import {
-  onceSourceResult, prepareCredentials, printOncePerRun, readRunSecrets, removeRunDir, runCredentialSource, runDir, sourceFailure, takeFromSource,
+  onceSourceResult, parseSourceOutput, prepareCredentials, printOncePerRun, readRunSecrets, refreshIfStale, removeRunDir, runCredentialSource, runDir, sourceFailure,
+  staleAtMs, takeFromSource,
 } from '../../lib/credential-sources.ts';
 import { ProfileError, loadProfile, type CredentialSource, type TargetProfile } from '../../lib/profile.ts';
 import { Redactor } from '../../lib/redact.ts';
@@ -194,6 +195,104 @@ test('prepareCredentials: a once source fills its provider; a failed one skips o
   }
 });
 
+test('a source may say how long its accounts live: {"accounts", "expiresInSeconds"}; a wrong wrapper is named', () => {
+  const fb = { section: 'credentials' as const, provider: 'facebook' };
+  assert.deepEqual(parseSourceOutput(fb, JSON.stringify({ accounts: [{ accessToken: 'a' }], expiresInSeconds: 3599 })), { ok: true, accounts: [{ accessToken: 'a' }], expiresInSeconds: 3599 });
+  assert.deepEqual(parseSourceOutput(fb, JSON.stringify({ accounts: { accessToken: 'a' } })), { ok: true, accounts: [{ accessToken: 'a' }] });
+  // The plain forms are unchanged.
+  assert.deepEqual(parseSourceOutput(fb, JSON.stringify({ accessToken: 'a' })), { ok: true, accounts: [{ accessToken: 'a' }] });
+  const reason = (value: unknown): string => (parseSourceOutput(fb, JSON.stringify(value)) as { reason: string }).reason;
+  assert.equal(reason({ accounts: [{ accessToken: 'a' }], expiresInSeconds: 0 }), 'printed a wrong wrapper: expiresInSeconds must be a number of seconds greater than 0');
+  assert.equal(reason({ accounts: [{ accessToken: 'a' }], expiresInSeconds: '60' }), 'printed a wrong wrapper: expiresInSeconds must be a number of seconds greater than 0');
+  assert.equal(reason({ accounts: [{ accessToken: 'a' }], expiration: 60 }), 'printed a wrong wrapper: expiration is not a known field (it may hold "accounts" and "expiresInSeconds")');
+  assert.equal(reason({ accounts: [] }), 'printed an empty list (it must print one account or a non-empty array of them)');
+  assert.match(reason({ accounts: [{ token: 'a' }] }), /^printed a wrong account: (\[0\]\.)?accessToken is required$/);
+});
+
+test('when a once source\'s accounts are due again: refreshSeconds, or half their life (at most 60 s) before it ends', () => {
+  const ok = (extra: object = {}) => ({ ok: true as const, accounts: [{ accessToken: 'a' }], fetchedAtMs: 1_000_000, ...extra });
+  assert.equal(staleAtMs({}, ok()), Infinity, 'by default: kept for the run');
+  assert.equal(staleAtMs({ refreshSeconds: 10 }, ok()), 1_010_000);
+  assert.equal(staleAtMs({}, ok({ expiresInSeconds: 20 })), 1_010_000, 'a 20 s token: fetched again after 10 s');
+  assert.equal(staleAtMs({}, ok({ expiresInSeconds: 3600 })), 1_000_000 + 3_540_000, 'a 1 h token: 60 s before it ends');
+  assert.equal(staleAtMs({ refreshSeconds: 5 }, ok({ expiresInSeconds: 3600 })), 1_005_000, 'the earlier of the two');
+  assert.equal(staleAtMs({ refreshSeconds: 5 }, { ok: false, reason: 'x' }), Infinity, 'a failure is kept for the run');
+});
+
+test('a once source with refreshSeconds runs again once it is due, once for every caller, and the profile takes the new accounts', async () => {
+  const counter = join(dir, `count-${randomUUID()}`);
+  // Prints tok-<n>, n the number of times it ran.
+  const script = `const fs = require('fs'); fs.appendFileSync(${JSON.stringify(counter)}, 'x'); const n = fs.readFileSync(${JSON.stringify(counter)}, 'utf8').length; setTimeout(() => process.stdout.write(JSON.stringify([{ accessToken: 'tok-' + n }])), 100)`;
+  const fb = source(script, { refreshSeconds: 10 });
+  const runId = `test-${randomUUID()}`;
+  let clock = 5_000_000;
+  const now = (): number => clock;
+  const profile = remote({ sources: { credentials: { facebook: fb }, newPlatformUsers: {} } });
+  try {
+    await prepareCredentials(profile, runId, now);
+    assert.deepEqual(profile.credentials.facebook, [{ accessToken: 'tok-1' }]);
+    clock += 9_000;
+    await refreshIfStale(profile, 'credentials', 'facebook', runId, now);
+    assert.equal(readFileSync(counter, 'utf8'), 'x', 'not due yet: not run again');
+    clock += 2_000;
+    // Two workers (one in this process, one reading the run's file) take an account at the same moment.
+    const [, other] = await Promise.all([refreshIfStale(profile, 'credentials', 'facebook', runId, now), onceSourceResult(fb, runId, [], now)]);
+    assert.equal(readFileSync(counter, 'utf8'), 'xx', 'due: run again, once for both');
+    assert.deepEqual(profile.credentials.facebook, [{ accessToken: 'tok-2' }]);
+    assert.deepEqual(other.ok && other.accounts, [{ accessToken: 'tok-2' }]);
+    assert.ok(profile.secrets.includes('tok-2') && readRunSecrets(runId).includes('tok-2'), 'the new values are secrets too');
+    // Without refreshSeconds nor an expiry, the accounts are kept for the whole run.
+    const kept = source(script, { provider: 'google', field: 'credentials.google' });
+    const p2 = remote({ sources: { credentials: { google: kept }, newPlatformUsers: {} } });
+    await prepareCredentials(p2, runId, now);
+    clock += 24 * 3600_000;
+    await refreshIfStale(p2, 'credentials', 'google', runId, now);
+    assert.equal(readFileSync(counter, 'utf8'), 'xxx');
+    assert.deepEqual(p2.credentials.google, [{ accessToken: 'tok-3' }]);
+  } finally {
+    removeRunDir(runId);
+  }
+});
+
+test('a once source that prints expiresInSeconds is fetched again before its accounts die; a refresh that fails skips the provider from then on', async () => {
+  const counter = join(dir, `count-${randomUUID()}`);
+  // Works twice, then fails (the test-account API went away).
+  const script = `const fs = require('fs'); fs.appendFileSync(${JSON.stringify(counter)}, 'x'); const n = fs.readFileSync(${JSON.stringify(counter)}, 'utf8').length; if (n > 2) { console.error('test-account API down'); process.exit(1) } process.stdout.write(JSON.stringify({ accounts: { accessToken: 'short-' + n }, expiresInSeconds: 20 }))`;
+  const fb = source(script);
+  const runId = `test-${randomUUID()}`;
+  let clock = 7_000_000;
+  const now = (): number => clock;
+  const profile = remote({ sources: { credentials: { facebook: fb }, newPlatformUsers: {} } });
+  try {
+    await prepareCredentials(profile, runId, now);
+    assert.deepEqual(profile.credentials.facebook, [{ accessToken: 'short-1' }]);
+    clock += 10_000;
+    await refreshIfStale(profile, 'credentials', 'facebook', runId, now);
+    assert.deepEqual(profile.credentials.facebook, [{ accessToken: 'short-2' }], 'half of its 20 s life gone: fetched again');
+    clock += 10_000;
+    await refreshIfStale(profile, 'credentials', 'facebook', runId, now);
+    assert.match(profile.unavailable['credentials.facebook']!, /^facebook: the credential source of credentials\.facebook .* exited with code 1: stderr: test-account API down$/);
+    await assert.rejects(new Accounts(profile, skip).social('facebook'), /skipped: facebook: the credential source/);
+  } finally {
+    removeRunDir(runId);
+  }
+});
+
+test('a perTest source of newPlatformUsers may print several credentials of one new user: the test gets them all', async () => {
+  const epic = source(print([{ code: 'c-1' }, { code: 'c-2' }, { code: 'c-3' }]), { section: 'newPlatformUsers', provider: 'epicgames', field: 'newPlatformUsers.epicgames', run: 'perTest' });
+  const profile = remote({ sources: { credentials: {}, newPlatformUsers: { epicgames: epic } } });
+  {
+    const accounts = new Accounts(profile, skip, 't');
+    assert.deepEqual(await accounts.newPlatformUserCredentials('epicgames'), [{ code: 'c-1' }, { code: 'c-2' }, { code: 'c-3' }]);
+    assert.deepEqual(await accounts.newPlatformUser('epicgames'), { code: 'c-1' });
+    // An Epic code the harness did not mint works once; a steam ticket, or a minted code of the simulator, is shown again.
+    assert.equal(accounts.worksOnce('epicgames', { code: 'c-1' }), true);
+    assert.equal(accounts.worksOnce('steam', { sessionTicket: 'dA==', appId: '480' }), false);
+    assert.equal(accounts.worksOnce('steam', { sessionTicket: 'dA==', appId: '480', singleUse: true }), true);
+    assert.equal(new Accounts(simulator, skip).worksOnce('epicgames', { code: 'sim-epicgames-x' }), false);
+  }
+});
+
 test('a perTest source runs for every account a test takes, and each account is that test\'s alone', async () => {
   const counter = join(dir, `count-${randomUUID()}`);
   const script = `require('fs').appendFileSync(${JSON.stringify(counter)}, 'x'); process.stdout.write(JSON.stringify({ code: 'epic-' + require('crypto').randomUUID() }))`;
@@ -297,6 +396,9 @@ test('profile: an account list may be a credential source; a wrong one is named 
   assert.match(error({ facebook: { command: 'npx tsx fb.ts' } }), /^credentials\.facebook\.command: must be array/);
   assert.match(error({ facebook: { command: ['x'], run: 'always' } }), /^credentials\.facebook\.run: must be equal to one of the allowed values/);
   assert.match(error({ steam: [{ sessionTicket: 'c2lt', appId: '480', singleUse: 'yes' }] }), /^credentials\.steam\[0\]\.singleUse: must be boolean/);
+  assert.match(error({ facebook: { command: ['x'], refreshSeconds: 0 } }), /^credentials\.facebook\.refreshSeconds: must be > 0/);
+  assert.equal(error({ epicgames: { command: ['x'], run: 'perTest', refreshSeconds: 60 } }), 'credentials.epicgames.refreshSeconds: is for "run": "once" only (a perTest source runs for every account a test takes already)');
+  assert.equal(loadProfile(write({ google: { command: ['x'], refreshSeconds: 2700 } }), {}).sources.credentials.google?.refreshSeconds, 2700);
 });
 
 test('a refused account gets one message naming where it came from, sorted into "Credentials refused"; the summary lists it', () => {

@@ -21,7 +21,6 @@ import { startSimulator } from '../../sim/server.ts';
  */
 
 const OUT = join(PROJECT_ROOT, 'reports/out/credential-sources-selfcheck');
-const FIXTURE = join(PROJECT_ROOT, 'test/fixtures/credential-sources/sim-accounts.mjs');
 const FILES = ['conformance/jwt-login.spec.ts', 'conformance/cross-auth.spec.ts'];
 
 interface TestOutcome {
@@ -132,14 +131,18 @@ test('the shipped example sources against a simulator whose credentials expire a
         env: { TEST_ACCOUNT_TOKEN: { env: 'SELFCHECK_TEST_ACCOUNT_TOKEN' }, TEST_ACCOUNT_COUNT: '2' },
       };
       // Every code of the fake Epic signs in one account, as a real Epic test account's do: users that have never
-      // signed in come from a source of the project's tests (a fresh `sim-epicgames-<uid>` code each time).
-      doc.newPlatformUsers = { epicgames: { command: [process.execPath, FIXTURE, 'epicgames', '1'], run: 'perTest' } };
+      // signed in come from the plain test-account API, four codes of one new user each (one per sign-in of the
+      // no_user_creation=true test: a code works once).
+      doc.newPlatformUsers = {
+        epicgames: {
+          command: ['npx', 'tsx', script('generic-test-account.ts'), 'epicgames'], run: 'perTest', timeoutSeconds: 60,
+          env: { TEST_ACCOUNT_TOKEN: { env: 'SELFCHECK_TEST_ACCOUNT_TOKEN' }, TEST_ACCOUNT_QUERY: 'credentials=4' },
+        },
+      };
     });
     const resultsDir = join(dir, 'allure-results');
     const outcome = await runPlaywright({
-      // Not "no_user_creation=true": it presents one new user's code four times, which a code that works once
-      // cannot pass (the real Epic would refuse it too); that test needs a second code of the same new user.
-      project: 'conformance', outDir: dir, files: FILES, grep: '^(?!.*no_user_creation=true).*(facebook|epicgames|google)', workers: 2, timeoutMs: 5 * 60_000,
+      project: 'conformance', outDir: dir, files: FILES, grep: 'facebook|epicgames|google', workers: 2, timeoutMs: 5 * 60_000,
       env: {
         TARGET_PROFILE: profile, ALLURE_RESULTS_DIR: resultsDir, E2E_CLIENT_APP: 'off', SIMULATOR_ALREADY_RUNNING: '1', SIM_SOCIAL_URL: proxy.url,
         // The fake platforms' throwaway secrets (sim/seed.ts), passed as a CI job passes the real ones.
@@ -163,8 +166,11 @@ test('the shipped example sources against a simulator whose credentials expire a
     assert.equal(proxy.calls.get('POST /test-accounts/google'), 2, 'the generic source ran once (two accounts)');
     // A fresh code for each Epic test that took one, and one for the credential check: none was shown twice (the
     // simulator refuses a spent code), none was spent on the check.
-    // (no_user_creation=false takes a new user's code from newPlatformUsers' own source.)
-    const tookCode = ofProvider(tests, 'epicgames').filter((t) => !t.title.includes('no_user_creation=false')).length;
+    // (the no_user_creation tests take a new user's codes from newPlatformUsers' own source: one call each.)
+    const tookCode = ofProvider(tests, 'epicgames').filter((t) => !t.title.includes('no_user_creation=')).length;
+    assert.equal(proxy.calls.get('POST /test-accounts/epicgames'), 2, 'one new Epic user (four codes) for each no_user_creation test');
+    const noUserCreation = tests.find((t) => t.title.includes('cross_auth epicgames') && t.title.includes('no_user_creation=true'));
+    assert.equal(noUserCreation?.status, 'expected', 'no_user_creation=true passes with four codes of one new user, each used once');
     assert.equal(proxy.calls.get('GET /epicgames/account/api/oauth/exchange'), tookCode + 1, 'one exchange code per test that took one, plus the check');
     assert.match(log, /credential check: accepted: .*facebook/);
     assert.deepEqual(credentialResults(resultsDir), [], 'no credentials refused');
