@@ -1,4 +1,7 @@
-import { decodeJwt, type JWTPayload } from 'jose';
+// The decode entry alone: jose's index loads every algorithm, about 70 ms in each Playwright worker, which starts
+// again after every failed test.
+import { decodeJwt } from 'jose/jwt/decode';
+import type { JWTPayload } from 'jose';
 
 /**
  * The Login user JWT as the suites read it: decoded without verification (the suites do not hold the
