@@ -155,7 +155,6 @@ export class ProfileError extends Error {
 // Compiled ahead of time (scripts/generate-validators.ts): every Playwright worker loads a profile, and a worker starts
 // after every failed test; importing Ajv and compiling these schemas there cost about 0.1 s of CPU each time.
 // test/json-schemas.test.ts checks the generated code is what the schemas give, and each schema against its meta-schema.
-const validateSource = validateCredentialSource;
 const PLATFORM_ACCOUNT_VALIDATORS: Record<string, ValidateFunction> = { steam: validateSteamAccount, xbox: validateXboxAccount, epicgames: validateEpicgamesAccount };
 
 /**
@@ -339,8 +338,8 @@ function checkSourceShapes(raw: unknown, file: string): void {
     const lists = (raw as Record<string, unknown>)[section];
     if (lists === null || typeof lists !== 'object') continue;
     for (const [provider, value] of Object.entries(lists)) {
-      if (!isSource(value) || validateSource(value)) continue;
-      const { field, reason } = describeSchemaError(validateSource.errors![0]!, `${section}.${provider}`);
+      if (!isSource(value) || validateCredentialSource(value)) continue;
+      const { field, reason } = describeSchemaError(validateCredentialSource.errors![0]!, `${section}.${provider}`);
       throw new ProfileError(file, field, `${reason} (an account list is an array of accounts, or a credential source {"command": [...], "run": "once" | "perTest", "timeoutSeconds": 30, "refreshSeconds": 2700, "env": {...}})`);
     }
   }
